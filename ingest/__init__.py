@@ -1,0 +1,1 @@
+"""Documents → plan model: readers, normalisation and structure of development plans."""

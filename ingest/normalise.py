@@ -1,0 +1,216 @@
+"""Clean a reader's text for parsing while keeping a map back to every original character.
+
+Removes conversion debris (Word footnote and bookmark markers, PDF page numbers, running
+headers, footnote lines and superscripts, the table of contents) and joins sentences that page
+breaks or hard wrapping split. Footnote bodies are kept as notes and their markers as positions,
+so the structure stage can attach each note to the item it annotates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.textmap import TextMap
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
+
+# Full-width ASCII variants and the ideographic space fold one-to-one to ASCII, so a folded text
+# has the same offsets as the clean text it was folded from.
+FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0xA0: " "}
+
+TERMINAL = "。！？；：!?;:"
+CLOSERS = "”’」』）)]"
+
+_NEWLINES = re.compile(r"\r\n?")
+_WORD_MARKER = re.compile(
+    r"[ \t]*\[(?P<body>\d+):(?P<text>[^\[\]\n]*)\]"  # inline footnote body [3: …]
+    r"|\[footnoteRef:(?P<ref>\d+)\]"  # footnote reference
+    r"|\[bookmark:[^\]\n]*\]"
+)
+_PDF_NOTE_LINE = re.compile(rf"^[ \t]*(?P<mark>[{SUPERSCRIPTS}]+)[ \t]*(?P<text>\S.*)$", re.M)
+_SUPER_MARK = re.compile(rf"[{SUPERSCRIPTS}]+")
+_PAGE_NUMBER = re.compile(
+    r"^[ \t]*(?:[—–\-－]{1,2}[ \t]*\d{1,4}[ \t]*[—–\-－]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*共[ \t]*\d{1,4}[ \t]*页)?)[ \t]*$",
+    re.M,
+)
+_FORM_FEED = re.compile(r"\f")
+_TOC_LINE = re.compile(r"^.*(?:\.{3,}|…{2,}|·{3,}|\.{2,}\s*…)[ \t]*\d*[ \t]*$", re.M)
+_TOC_TITLE = re.compile(r"^[ \t]*目[ \t\u3000]*录[ \t]*$", re.M)
+_TRAILING_SPACE = re.compile(r"[ \t\u3000]+$", re.M)
+
+# A line that starts a structural element is never joined to the line before it.
+STRUCTURE_START = re.compile(
+    r"^\s*(?:\d+\s*[.、．](?!\d)|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、．.]"
+    r"|(?:主要目标|策略措施|序\s*言|前\s*言)\s*[:：]?\s*$)"
+)
+
+
+@dataclass(frozen=True)
+class RawNote:
+    """A footnote body found while cleaning: its marker digits, text and original offsets."""
+
+    marker: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Where a footnote marker stood in the original text."""
+
+    marker: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The output of normalisation: a clean text mapped to the original, with notes and markers."""
+
+    text: TextMap
+    notes: tuple[RawNote, ...]
+    markers: tuple[Marker, ...]
+
+    @property
+    def folded(self) -> str:
+        """The clean text with full-width forms folded to ASCII, for pattern matching."""
+        return self.text.text.translate(FOLD)
+
+
+def normalise(raw: str) -> Cleaned:
+    """Clean a document's decoded text; every clean character maps back to the original."""
+    tm = TextMap.identity(raw)
+    tm = tm.sub(_NEWLINES, "\n")
+    notes: list[RawNote] = []
+    markers: list[Marker] = []
+
+    def word(m: re.Match[str]) -> str:
+        if m.group("body") is not None:
+            start, end = tm.original(m.start(), m.end())
+            notes.append(RawNote(m.group("body"), m.group("text").strip(), start, end))
+        elif m.group("ref") is not None:
+            markers.append(Marker(m.group("ref"), tm.starts[m.start()]))
+        return ""
+
+    tm = tm.sub(_WORD_MARKER, word)
+
+    def pdf_note(m: re.Match[str]) -> str:
+        start, end = tm.original(m.start(), m.end())
+        notes.append(RawNote(m.group("mark").translate(_SUPER_TO_DIGIT), m.group("text").strip(),
+                             start, end))
+        return ""
+
+    tm = tm.sub(_PDF_NOTE_LINE, pdf_note)
+
+    def super_mark(m: re.Match[str]) -> str:
+        markers.append(Marker(m.group().translate(_SUPER_TO_DIGIT), tm.starts[m.start()]))
+        return ""
+
+    tm = tm.sub(_SUPER_MARK, super_mark)
+    tm = _drop_page_furniture(tm)
+    tm = _drop_toc(tm)
+    tm = tm.sub(_TRAILING_SPACE, "")
+    tm = _join_broken_lines(tm)
+    notes.sort(key=lambda n: n.start)
+    markers.sort(key=lambda m: m.offset)
+    return Cleaned(tm, tuple(notes), tuple(markers))
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _drop_page_furniture(tm: TextMap) -> TextMap:
+    """Drop page numbers, form feeds and the running headers or footers next to them."""
+    text = tm.text
+    breaks = [m.span() for m in _PAGE_NUMBER.finditer(text)]
+    breaks += [m.span() for m in _FORM_FEED.finditer(text)]
+    if not breaks:
+        return tm
+    lines = _line_spans(text)
+    starts = [a for a, _ in lines]
+    neighbours: list[tuple[int, int]] = []
+    for a, _b in breaks:
+        i = _line_index(starts, a)
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not text[lines[j][0] : lines[j][1]].strip():
+                j += step
+            if 0 <= j < len(lines):
+                neighbours.append(lines[j])
+    counts = Counter(text[a:b].strip() for a, b in neighbours)
+    furniture = {
+        t for t, n in counts.items()
+        if n >= 2 and len(t) <= 40 and not STRUCTURE_START.match(t) and t[-1:] not in TERMINAL
+    }
+    drop = [(a, b + 1) for a, b in neighbours if text[a:b].strip() in furniture]
+    drop += [(a, b) for a, b in breaks]
+    return tm.delete(_merge(drop))
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(set(ranges)):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _drop_toc(tm: TextMap) -> TextMap:
+    """Drop a table of contents: its title and the dot-leader lines after it."""
+    text = tm.text
+    drop = [(m.start(), min(m.end() + 1, len(text))) for m in _TOC_LINE.finditer(text)]
+    if not drop:
+        return tm
+    drop += [(m.start(), m.end()) for m in _TOC_TITLE.finditer(text[: drop[0][0]])]
+    return tm.delete(_merge(drop))
+
+
+def _wrap_width(lengths: list[int]) -> int | None:
+    """The width a hard-wrapped text was wrapped at, if most lines share one length."""
+    candidates = [n for n in lengths if 16 <= n <= 90]
+    if len(candidates) < 20:
+        return None
+    width, count = Counter(candidates).most_common(1)[0]
+    return width if count >= 0.25 * len(lengths) else None
+
+
+def _join_broken_lines(tm: TextMap) -> TextMap:
+    """Join a line to the next when a page break or hard wrap cut the sentence between them."""
+    text = tm.text
+    lines = _line_spans(text)
+    nonblank = [(a, b) for a, b in lines if b > a and text[a:b].strip()]
+    width = _wrap_width([b - a for a, b in nonblank])
+    drop: list[tuple[int, int]] = []
+    for (a, b), (c, _d) in zip(nonblank, nonblank[1:], strict=False):
+        line = text[a:b].strip()
+        nxt = text[c:_d]
+        long_line = len(line) >= 60 or (width is not None and len(line) >= width - 2)
+        if long_line and not _ends_sentence(line) and not STRUCTURE_START.match(nxt):
+            drop.append((b, c + len(nxt) - len(nxt.lstrip())))
+    return tm.delete(drop) if drop else tm
+
+
+def _ends_sentence(line: str) -> bool:
+    line = line.rstrip(CLOSERS) if len(line) > 1 and line[-2:-1] in TERMINAL else line
+    return line[-1:] in TERMINAL

@@ -1,0 +1,383 @@
+"""Read the structure of a cleaned plan: parts, general sections, areas, numbered items, notes.
+
+Order of appearance is the truth: sequences count items as they come, printed numbers are kept
+as printed (they repeat and skip in real documents).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ingest.citations import canonical_title, find_citations
+from ingest.errors import PlanError
+from ingest.model import (
+    Area,
+    Citation,
+    Item,
+    ItemKind,
+    Note,
+    Plan,
+    Section,
+    SourceText,
+    Span,
+    Target,
+)
+from ingest.normalise import FOLD, Cleaned
+from ingest.targets import find_targets
+
+CN_NUM = "一二三四五六七八九十"
+PART = re.compile(rf"^([{CN_NUM}]+)[、.]\s*(\S.{{0,30}})$")
+SUBHEADING = re.compile(rf"^\(([{CN_NUM}]+)\)\s*(?P<rest>\S.*)$")
+ITEM_ARABIC = re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*")
+GOALS_LABEL = re.compile(r"^主要目标\s*:?\s*$")
+MEASURES_LABEL = re.compile(r"^策略措施\s*:?\s*$")
+PREFACE = re.compile(r"^(?:序|前)\s*言$")
+TRAILER = re.compile(
+    r"^(?:原文链接|来源[:：]|©|THE END|喜欢就|点赞|公开方式|抄送|分送|扫一扫|打印本页|关闭窗口)"
+    r"|^.{0,40}印发$|^https?://"
+)
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号")
+DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+PERIOD = re.compile(r"[(（]\s*(\d{4})\s*[—–\-－~至]+\s*(\d{4})\s*年?\s*[)）]")
+LEAD_END = re.compile(r"[。;；!！?？]")
+
+PART_KINDS = (
+    ("areas", ("发展领域", "主要目标和策略措施")),
+    ("projects", ("重点工程", "重点项目", "重点行动")),
+    ("implementation", ("组织实施", "保障措施", "实施保障")),
+    ("monitoring", ("监测评估", "监测与评估", "统计监测")),
+    ("general", ("指导思想", "总体要求", "基本原则", "总体目标")),
+)
+SECTION_KEYS = (
+    ("guiding_ideology", "指导思想"),
+    ("principles", "基本原则"),
+    ("overall_goals", "总体目标"),
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line of the clean text: clean offsets, clean and folded text."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+@dataclass
+class _Open:
+    """An item or section being collected."""
+
+    lines: list[Line] = field(default_factory=list)
+
+
+def split_lines(clean: Cleaned) -> list[Line]:
+    """The non-blank lines of a clean text, trimmed, with their clean offsets."""
+    text, folded = clean.text.text, clean.folded
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        stripped = raw.strip()
+        if stripped:
+            a = pos + len(raw) - len(raw.lstrip())
+            b = a + len(stripped)
+            out.append(Line(a, b, stripped, folded[a:b]))
+        pos = end + 1
+    return out
+
+
+class PlanReader:
+    """Builds a Plan from one cleaned document; create one per document."""
+
+    def __init__(self, source: SourceText, clean: Cleaned, meta: dict[str, str]) -> None:
+        self.source = source
+        self.clean = clean
+        self.meta = meta
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(source.text) if c == "\n"]
+
+    # --- provenance -----------------------------------------------------------------------
+    def span(self, start: int, end: int) -> Span:
+        """The original-text span of a clean [start, end)."""
+        a, b = self.clean.text.original(start, end)
+        return Span(a, b, bisect.bisect_right(self._line_starts, a))
+
+    def _lines_span(self, lines: list[Line]) -> Span:
+        return self.span(lines[0].start, lines[-1].end)
+
+    # --- reading ----------------------------------------------------------------------------
+    def read(self) -> Plan:
+        """Read the whole document into a Plan, or raise PlanError naming what is missing."""
+        lines = split_lines(self.clean)
+        parts = self._parts(lines)
+        if not any(kind == "areas" for kind, _, _ in parts):
+            raise PlanError(self.source.name, "no development areas found; expected a plan with "
+                            "a part such as “二、发展领域、主要目标和策略措施” and areas "
+                            "such as “（一）妇女与健康”")
+        front = parts[0][2] if parts and parts[0][0] == "front" else []
+        plan = self._metadata(front)
+        for kind, heading, body in parts:
+            if kind == "front":
+                preface = _trailing_paragraphs(body)
+                if preface:
+                    plan.sections.append(self._section("preamble", "", preface))
+            elif kind == "preamble":
+                plan.sections.append(self._section("preamble", heading.text, body))
+            elif kind == "general":
+                plan.sections += self._general(body)
+            elif kind == "areas":
+                plan.areas += self._areas(body, plan)
+            elif kind == "projects":
+                plan.key_projects += self._items(body, "project", plan)
+            elif kind == "implementation":
+                plan.implementation += self._items(body, "implementation", plan)
+            elif kind == "monitoring":
+                plan.monitoring += self._items(body, "monitoring", plan)
+        if not plan.areas:
+            raise PlanError(self.source.name, "the development-areas part has no areas; expected "
+                            "headings such as “（一）妇女与健康” with 主要目标 and 策略措施")
+        self._attach_notes(plan)
+        plan.citations = [c for node in _citing_nodes(plan) for c in node.citations]
+        return plan
+
+    def _parts(self, lines: list[Line]) -> list[tuple[str, Line | None, list[Line]]]:
+        """Split lines into (kind, heading, body) parts; front matter first."""
+        parts: list[tuple[str, Line | None, list[Line]]] = [("front", None, [])]
+        for line in lines:
+            kind = parts[-1][0]
+            if kind in ("projects", "implementation", "monitoring", "other") and TRAILER.search(
+                line.folded
+            ):
+                parts.append(("trailer", line, []))
+                continue
+            if kind == "trailer":
+                continue
+            m = PART.match(line.folded)
+            if m and "。" not in line.text[:-1]:
+                parts.append((_part_kind(m.group(2)), line, []))
+                continue
+            if PREFACE.match(line.folded.replace(" ", "")) and kind == "front":
+                parts.append(("preamble", line, []))
+                continue
+            parts[-1][2].append(line)
+        return parts
+
+    def _metadata(self, front: list[Line]) -> Plan:
+        meta = self.meta
+        title = meta.get("title") or self._title(front)
+        period = PERIOD.search(title.translate(FOLD))
+        plan = Plan(
+            key=meta["key"],
+            source=self.source.name,
+            title=title,
+            region=meta["region"],
+            parent_region=meta.get("parent_region"),
+            level=meta["level"],  # type: ignore[arg-type]
+            period_start=int(period.group(1)) if period else None,
+            period_end=int(period.group(2)) if period else None,
+        )
+        for i, line in enumerate(front):
+            if plan.doc_number is None and (m := DOC_NUMBER.search(line.text)):
+                plan.doc_number = m.group()
+            date = DATE_LINE.match(line.folded)
+            if date and plan.issued is None:
+                y, mo, d = (int(g) for g in date.groups())
+                plan.issued = f"{y:04d}-{mo:02d}-{d:02d}"
+                if i and front[i - 1].text.endswith(("政府", "办公室", "委员会")):
+                    plan.issuer = front[i - 1].text.replace(" ", "")
+        return plan
+
+    def _title(self, front: list[Line]) -> str:
+        """The printed title: a front-matter line naming a 规划 with its period."""
+        for i, line in enumerate(front):
+            flat = line.text.replace(" ", "").replace("\u3000", "")
+            if "规划" not in flat and "纲要" not in flat:
+                continue
+            if flat.startswith("《") or "通知" in flat or "关于" in flat:
+                continue
+            if not PERIOD.search(flat.translate(FOLD)) and i + 1 < len(front):
+                flat += front[i + 1].text.replace(" ", "")
+            if PERIOD.search(flat.translate(FOLD)):
+                return canonical_title(flat)
+        raise PlanError(self.source.name, "no title found; expected a title line such as "
+                        "“某某县妇女发展规划（2021—2030年）” or a title in the corpus metadata")
+
+    def _section(self, key: str, title: str, lines: list[Line]) -> Section:
+        text = "\n".join(line.text for line in lines)
+        start, end = lines[0].start, lines[-1].end
+        section = Section(key=key, title=title, text=text, span=self.span(start, end))
+        section.citations = self._citations(start, end)
+        return section
+
+    def _general(self, body: list[Line]) -> list[Section]:
+        """指导思想, 基本原则, 总体目标: a section each, principles as numbered items."""
+        sections: list[Section] = []
+        groups: list[tuple[Line, list[Line]]] = []
+        for line in body:
+            m = SUBHEADING.match(line.folded)
+            if m and len(line.text) <= 30:
+                groups.append((line, []))
+            elif groups:
+                groups[-1][1].append(line)
+        for heading, lines in groups:
+            title = SUBHEADING.match(heading.text.translate(FOLD)).group("rest").rstrip("。.")  # type: ignore[union-attr]
+            key = next((k for k, word in SECTION_KEYS if word in title), "other")
+            section = self._section(key, title, [heading, *lines])
+            if key == "principles":
+                section.items = self._items(lines, "principle", None)
+            sections.append(section)
+        return sections
+
+    def _areas(self, body: list[Line], plan: Plan) -> list[Area]:
+        areas: list[Area] = []
+        current: list[Line] = []
+        headings: list[Line] = []
+        chunks: list[list[Line]] = []
+        for line in body:
+            m = SUBHEADING.match(line.folded)
+            if m and len(line.text) <= 30 and "。" not in line.text[:-1]:
+                headings.append(line)
+                current = []
+                chunks.append(current)
+            elif chunks:
+                current.append(line)
+        for seq, (heading, lines) in enumerate(zip(headings, chunks, strict=True), 1):
+            m = SUBHEADING.match(heading.text.translate(FOLD))
+            assert m
+            title = m.group("rest").rstrip("。.").strip()
+            goals_at = next((i for i, x in enumerate(lines) if GOALS_LABEL.match(x.folded)), None)
+            measures_at = next(
+                (i for i, x in enumerate(lines) if MEASURES_LABEL.match(x.folded)), None
+            )
+            if measures_at is None:
+                raise PlanError(self.source.name, f"area “{title}” has no 策略措施 heading; "
+                                "expected a line “策略措施：” before its measures",
+                                self.span(heading.start, heading.end).line)
+            goal_lines = lines[(goals_at + 1 if goals_at is not None else 0) : measures_at]
+            area = Area(
+                sequence=seq,
+                number=m.group(1),
+                title=title,
+                span=self.span(heading.start, (lines[-1] if lines else heading).end),
+                goals=self._items(goal_lines, "goal", plan),
+                measures=self._items(lines[measures_at + 1 :], "measure", plan),
+            )
+            areas.append(area)
+        return areas
+
+    def _items(self, lines: list[Line], kind: ItemKind, plan: Plan | None) -> list[Item]:
+        """Numbered items in order; lines before the first number are not items."""
+        groups: list[tuple[str, list[Line]]] = []
+        for line in lines:
+            number = _item_number(line.folded)
+            if number is not None:
+                groups.append((number, [line]))
+            elif groups:
+                groups[-1][1].append(line)
+        items: list[Item] = []
+        for seq, (number, group) in enumerate(groups, 1):
+            first = group[0]
+            prefix = _item_prefix(first.folded)
+            start, end = first.start + prefix, group[-1].end
+            text = "\n".join([first.text[prefix:].strip(), *(x.text for x in group[1:])])
+            item = Item(
+                kind=kind,
+                sequence=seq,
+                number=number,
+                label=lead_phrase(text),
+                text=text,
+                span=self.span(first.start, end),
+            )
+            if plan is not None and kind in ("goal", "measure"):
+                item.targets = self._targets(start, end, plan.period_end or 2030)
+            item.citations = self._citations(start, end)
+            items.append(item)
+        return items
+
+    def _targets(self, start: int, end: int, year: int) -> list[Target]:
+        passage = self.clean.text.text[start:end]
+        return [
+            Target(t.indicator, t.value, t.unit, t.comparator, t.year, t.phrase,
+                   self.span(start + t.start, start + t.end))
+            for t in find_targets(passage, year)
+        ]
+
+    def _citations(self, start: int, end: int) -> list[Citation]:
+        passage = self.clean.text.text[start:end]
+        return [
+            Citation(c.title, c.kind, c.basis, c.sentence,
+                     self.span(start + c.start, start + c.end))
+            for c in find_citations(passage)
+        ]
+
+    def _attach_notes(self, plan: Plan) -> None:
+        """Give each footnote to the innermost node whose passage holds its marker."""
+        markers: dict[str, list[int]] = {}
+        for m in self.clean.markers:
+            markers.setdefault(m.marker, []).append(m.offset)
+        holders: list[tuple[Span, list[Note]]] = [(i.span, i.notes) for i in plan.items()]
+        holders += [(a.span, a.notes) for a in plan.areas]
+        holders += [(s.span, s.notes) for s in plan.sections]
+        for raw in self.clean.notes:
+            note = Note(raw.marker, raw.text, self._raw_span(raw.start, raw.end))
+            offsets = markers.get(raw.marker, [])
+            offset = offsets.pop(0) if offsets else None
+            target = next(
+                (notes for span, notes in holders
+                 if offset is not None and span.start <= offset < span.end),
+                plan.notes,
+            )
+            target.append(note)
+
+    def _raw_span(self, start: int, end: int) -> Span:
+        return Span(start, end, bisect.bisect_right(self._line_starts, start))
+
+
+def _part_kind(title: str) -> str:
+    return next((kind for kind, words in PART_KINDS if any(w in title for w in words)), "other")
+
+
+def _item_number(folded: str) -> str | None:
+    m = ITEM_ARABIC.match(folded)
+    if m:
+        return m.group(1)
+    m = SUBHEADING.match(folded)
+    return m.group(1) if m else None
+
+
+def _item_prefix(folded: str) -> int:
+    m = ITEM_ARABIC.match(folded) or re.match(rf"^\([{CN_NUM}]+\)\s*", folded)
+    return m.end() if m else 0
+
+
+def lead_phrase(text: str) -> str:
+    """The short title of an item: its lead phrase, up to the first full stop."""
+    first = text.split("\n", 1)[0]
+    m = LEAD_END.search(first)
+    phrase = first[: m.start()] if m else first
+    if len(phrase) > 40:
+        comma = phrase.find("，")
+        phrase = phrase[:comma] if 4 <= comma <= 40 else phrase[:40] + "…"
+    return phrase.strip()
+
+
+def _trailing_paragraphs(lines: list[Line]) -> list[Line]:
+    """The run of long paragraphs that ends the front matter: an untitled preamble."""
+    out: list[Line] = []
+    for line in reversed(lines):
+        if len(line.text) < 30:
+            break
+        out.append(line)
+    return out[::-1]
+
+
+def _citing_nodes(plan: Plan) -> list[Section | Item]:
+    nodes: list[Section | Item] = list(plan.sections)
+    for section in plan.sections:
+        nodes += section.items
+    for area in plan.areas:
+        nodes += area.goals + area.measures
+    return nodes + plan.key_projects + plan.implementation + plan.monitoring
