@@ -55,7 +55,8 @@ def load_corpus(corpus_file: Path = CORPUS_FILE) -> list[CorpusEntry]:
 
 def entry_for(path: Path, corpus: list[CorpusEntry]) -> CorpusEntry | None:
     """The corpus entry of a document, or of a rendering of it with the same stem."""
-    return next((e for e in corpus if e.key == path.stem or e.path.stem == path.stem), None)
+    stem = path.name.split(".", 1)[0]
+    return next((e for e in corpus if stem in (e.key, e.path.name.split(".", 1)[0])), None)
 
 
 def guess_level(region: str) -> Level:

@@ -206,11 +206,12 @@ def _join_broken_lines(tm: TextMap) -> TextMap:
         line = text[a:b].strip()
         nxt = text[c:_d]
         long_line = len(line) >= 60 or (width is not None and len(line) >= width - 2)
-        if long_line and not _ends_sentence(line) and not STRUCTURE_START.match(nxt):
+        if long_line and not ends_sentence(line) and not STRUCTURE_START.match(nxt):
             drop.append((b, c + len(nxt) - len(nxt.lstrip())))
     return tm.delete(drop) if drop else tm
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
+    """True when a line ends with sentence-final punctuation (maybe inside closing quotes)."""
     line = line.rstrip(CLOSERS) if len(line) > 1 and line[-2:-1] in TERMINAL else line
     return line[-1:] in TERMINAL

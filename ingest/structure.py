@@ -24,7 +24,7 @@ from ingest.model import (
     Span,
     Target,
 )
-from ingest.normalise import FOLD, Cleaned
+from ingest.normalise import FOLD, Cleaned, ends_sentence
 from ingest.targets import find_targets
 
 CN_NUM = "一二三四五六七八九十"
@@ -139,9 +139,20 @@ class PlanReader:
         if not plan.areas:
             raise PlanError(self.source.name, "the development-areas part has no areas; expected "
                             "headings such as “（一）妇女与健康” with 主要目标 and 策略措施")
+        self._check_complete(parts)
         self._attach_notes(plan)
         plan.citations = [c for node in _citing_nodes(plan) for c in node.citations]
         return plan
+
+    def _check_complete(self, parts: list[tuple[str, Line | None, list[Line]]]) -> None:
+        """A document that stops mid-sentence was cut off: refuse it rather than half-read it."""
+        body = [p for p in parts if p[0] != "trailer"]
+        kind, heading, lines = body[-1]
+        last = lines[-1] if lines else heading
+        if last is not None and not ends_sentence(last.text) and kind != "front":
+            line = self.span(last.start, last.end).line
+            raise PlanError(self.source.name, "the document stops mid-sentence (truncated?); "
+                            "expected the complete plan ending with a full sentence", line)
 
     def _parts(self, lines: list[Line]) -> list[tuple[str, Line | None, list[Line]]]:
         """Split lines into (kind, heading, body) parts; front matter first."""

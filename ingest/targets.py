@@ -14,7 +14,7 @@ _VERBS_AT_LEAST = ("达到并保持在", "达到并稳定在", "提高到", "提
                    "大于", "达")
 _VERBS_AT_MOST = ("下降到", "下降至", "降低到", "降低至", "降至", "减少到", "减少至", "控制在",
                   "不高于", "不超过", "低于", "小于")
-_VERBS_EXACT = ("保持在", "稳定在", "维持在", "巩固在", "保持", "为")
+_VERBS_EXACT = ("保持并巩固在", "保持并稳定在", "巩固并保持在", "保持在", "稳定在", "维持在", "巩固在", "保持", "为")
 _VERB_COMPARATOR: dict[str, Comparator] = (
     {v: "at_least" for v in _VERBS_AT_LEAST}
     | {v: "at_most" for v in _VERBS_AT_MOST}
@@ -40,7 +40,7 @@ _LEADING = re.compile(
     r"^(?:其中|并且|并|且|使|确保|力争|争取|全面|逐步|进一步|"
     r"(?:到|至|于)?\s*20\d\d\s*年(?:底|前|末)?|全区|全县|全市|全省|我区|我县|我市|本区|本县|本市)+"
 )
-_TRAILING = re.compile(r"(?:逐步|稳步|持续|继续|分别|均|要|应|将|始终|不断|年均|平均)+$")
+_TRAILING = re.compile(r"(?:逐步|稳步|持续|继续|分别|均|要|应|将|始终|不断|年均|平均|基本|力争)+$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
         verb, unit = m.group("verb"), re.sub(r"\s+", "", m.group("unit"))
         if verb in ("为", "达", "保持") and unit not in ("%", "‰", "/10万"):
             continue
+        if re.match(r"次?的", folded[m.end() : m.end() + 2]):
+            continue  # a qualifier (超过1万人次的场所), not a target
         if unit == "/10万" or unit == "/十万":
             unit = "1/10万"
         start = _indicator_start(folded, m.start())

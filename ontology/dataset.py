@@ -1,0 +1,373 @@
+"""Plan model → RDF dataset: one named graph per plan, shared vocabularies in their own graphs.
+
+Output is deterministic: the same documents give the same quads, serialised in sorted order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
+
+from ingest.citations import canonical_title
+from ingest.corpus import CorpusEntry
+from ingest.model import Area, Citation, Item, Note, Plan, Section, Span, Target
+from ingest.parse import ParsedDocument
+from ontology.iris import PG, PGID, RegionNames, area_type, indicator_key, plan_level, work_slug
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+ORG = "http://www.w3.org/ns/org#"
+
+PREFIXES = {
+    "pg": PG, "pgid": PGID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCT,
+    "prov": PROV, "org": ORG,
+}
+
+LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal",
+          "county": "County"}
+COMPARATORS = {"at_least": "AtLeast", "at_most": "AtMost", "approximately": "Approximately",
+               "exactly": "Exactly"}
+ITEM_CLASSES = {"goal": "Goal", "measure": "Measure", "project": "KeyProject",
+                "implementation": "ImplementationItem", "monitoring": "MonitoringItem",
+                "principle": "Principle"}
+
+VOCABULARY_GRAPH = PGID + "graph/vocabulary"
+CITED_GRAPH = PGID + "graph/cited"
+ONTOLOGY_GRAPH = PGID + "graph/ontology"
+SHARED_GRAPHS = {VOCABULARY_GRAPH: "vocabulary", CITED_GRAPH: "vocabulary",
+                 ONTOLOGY_GRAPH: "ontology"}
+ONTOLOGY_DIR = Path(__file__).resolve().parent
+
+Term = NamedNode | Literal
+
+
+def pg(name: str) -> NamedNode:
+    """A term of the plangraph ontology."""
+    return NamedNode(PG + name)
+
+
+def pid(path: str) -> NamedNode:
+    """A plangraph resource."""
+    return NamedNode(PGID + path)
+
+
+def typed(value: object, datatype: str) -> Literal:
+    """A literal of an XSD datatype."""
+    return Literal(str(value), datatype=NamedNode(XSD + datatype))
+
+
+def zh(text: str) -> Literal:
+    """A Chinese-language literal."""
+    return Literal(text, language="zh")
+
+
+A = NamedNode(RDF + "type")
+LABEL = NamedNode(RDFS + "label")
+PREF = NamedNode(SKOS + "prefLabel")
+DERIVED = NamedNode(PROV + "wasDerivedFrom")
+
+
+@dataclass
+class GraphBuffer:
+    """The triples of one named graph, kept as quads."""
+
+    name: NamedNode
+    quads: set[Quad] = field(default_factory=set)
+
+    def add(self, s: NamedNode, p: NamedNode, o: Term | None) -> None:
+        """Add a triple; a None object adds nothing."""
+        if o is not None:
+            self.quads.add(Quad(s, p, o, self.name))
+
+
+@dataclass
+class Dataset:
+    """Named graphs by IRI."""
+
+    graphs: dict[str, GraphBuffer] = field(default_factory=dict)
+
+    def graph(self, iri: str) -> GraphBuffer:
+        """The buffer of a named graph, created on first use."""
+        if iri not in self.graphs:
+            self.graphs[iri] = GraphBuffer(NamedNode(iri))
+        return self.graphs[iri]
+
+    def quads(self) -> list[Quad]:
+        """Every quad, sorted for byte-identical output."""
+        return sorted((q for g in self.graphs.values() for q in g.quads), key=str)
+
+    def trig(self, iris: Iterable[str]) -> bytes:
+        """The given graphs as TriG, deterministic."""
+        quads = sorted((q for i in iris for q in self.graphs[i].quads), key=str)
+        return serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES)
+
+
+class DatasetBuilder:
+    """Turns parsed documents into a Dataset following the ontology contract."""
+
+    def __init__(self, corpus: list[CorpusEntry]) -> None:
+        self.corpus = {e.key: e for e in corpus}
+        self.regions = RegionNames(corpus)
+        self.dataset = Dataset()
+        self.vocab = self.dataset.graph(VOCABULARY_GRAPH)
+        self.cited = self.dataset.graph(CITED_GRAPH)
+
+    # --- plans ------------------------------------------------------------------------------
+    def plan_iri(self, plan: Plan) -> NamedNode:
+        """The plan's IRI, the same whether it is ingested or only cited."""
+        return pid("plan/" + self.regions.plan_slug(plan.title))
+
+    def graph_iri(self, plan: Plan) -> str:
+        """The named graph holding one ingested plan."""
+        return PGID + "graph/" + self.regions.plan_slug(plan.title)
+
+    def add_document(self, doc: ParsedDocument) -> str:
+        """Add one parsed plan in its own named graph; returns the graph IRI."""
+        plan = doc.plan
+        g = self.dataset.graph(self.graph_iri(plan))
+        node = self.plan_iri(plan)
+        document = pid("document/" + plan.source)
+        g.add(document, A, pg("SourceDocument"))
+        g.add(document, pg("sourceFile"), Literal(plan.source))
+        g.add(document, pg("sha256"), Literal(doc.sha256))
+        g.add(document, NamedNode(DCT + "format"), Literal(doc.source.format))
+        g.add(node, A, pg("Plan"))
+        g.add(node, DERIVED, document)
+        g.add(node, NamedNode(DCT + "title"), zh(plan.title))
+        g.add(node, pg("level"), pg(LEVELS[plan.level]))
+        g.add(node, pg("jurisdiction"), self.region(plan))
+        if plan.period_start:
+            g.add(node, pg("periodStart"), typed(plan.period_start, "gYear"))
+        if plan.period_end:
+            g.add(node, pg("periodEnd"), typed(plan.period_end, "gYear"))
+        if plan.issued:
+            g.add(node, NamedNode(DCT + "issued"), typed(plan.issued, "date"))
+        if plan.doc_number:
+            g.add(node, NamedNode(DCT + "identifier"), Literal(plan.doc_number))
+        if plan.issuer:
+            g.add(node, pg("issuer"), zh(plan.issuer))
+        base = node.value
+        ctx = _Context(self, g, plan, document)
+        for section in plan.sections:
+            ctx.section(NamedNode(f"{base}/section/{section.key}"), node, section)
+        for area in plan.areas:
+            ctx.area(NamedNode(f"{base}/area/{area.sequence}"), node, area)
+        for prop, kind, items in (
+            ("hasKeyProject", "project", plan.key_projects),
+            ("hasImplementationItem", "implementation", plan.implementation),
+            ("hasMonitoringItem", "monitoring", plan.monitoring),
+        ):
+            for item in items:
+                it = NamedNode(f"{base}/{kind}/{item.sequence}")
+                g.add(node, pg(prop), it)
+                ctx.item(it, item)
+        ctx.notes(node, plan.notes)
+        return g.name.value
+
+    def region(self, plan: Plan) -> NamedNode:
+        """The plan's region with its parents, in the vocabulary graph."""
+        entry = self.corpus.get(plan.key)
+        chain = [(plan.region, plan.level)]
+        if entry and entry.parent_region:
+            chain.append((entry.parent_region, "municipal"))
+        if entry and entry.province:
+            chain.append((entry.province, "provincial"))
+        chain.append(("中国", "national"))
+        nodes = [pid("region/" + self.regions.slug(name)) for name, _ in chain]
+        for (name, level), r in zip(chain, nodes, strict=True):
+            self.vocab.add(r, A, pg("Region"))
+            self.vocab.add(r, LABEL, zh(name))
+            self.vocab.add(r, pg("level"), pg(LEVELS[level]))
+        for child, parent in zip(nodes, nodes[1:], strict=False):
+            self.vocab.add(child, pg("partOf"), parent)
+        return nodes[0]
+
+    def cited_work(self, title: str, kind: str) -> NamedNode:
+        """The resource of a cited title; plans get the same IRI as when ingested."""
+        canonical = canonical_title(title)
+        if kind == "plan":
+            node = pid("plan/" + self.regions.plan_slug(canonical))
+            self.cited.add(node, A, pg("Plan"))
+            level = plan_level(canonical)
+            if level:
+                self.cited.add(node, pg("level"), pg(LEVELS[level]))
+        else:
+            node = pid("work/" + work_slug(canonical))
+            self.cited.add(node, A, pg("Law" if kind == "law" else "Work"))
+        self.cited.add(node, NamedNode(DCT + "title"), zh(canonical))
+        return node
+
+    def indicator(self, phrase: str) -> NamedNode:
+        """The shared indicator concept of a target's indicator phrase."""
+        key = indicator_key(phrase)
+        node = pid("indicator/" + work_slug(key))
+        self.vocab.add(node, A, pg("Indicator"))
+        self.vocab.add(node, A, NamedNode(SKOS + "Concept"))
+        self.vocab.add(node, PREF, zh(key))
+        self.vocab.add(node, NamedNode(SKOS + "inScheme"), pid("scheme/indicators"))
+        return node
+
+    def finish(self) -> Dataset:
+        """Add the ontology, the concept schemes and return the dataset."""
+        onto = self.dataset.graph(ONTOLOGY_GRAPH)
+        for name in ("plangraph.ttl", "areas.ttl"):
+            for t in parse(path=str(ONTOLOGY_DIR / name), format=RdfFormat.TURTLE):
+                onto.quads.add(Quad(t.subject, t.predicate, t.object, onto.name))
+        scheme = pid("scheme/indicators")
+        self.vocab.add(scheme, A, NamedNode(SKOS + "ConceptScheme"))
+        self.vocab.add(scheme, PREF, zh("指标"))
+        self.vocab.add(scheme, PREF, Literal("Indicators", language="en"))
+        return self.dataset
+
+
+class _Context:
+    """Adds one plan's nodes to its graph."""
+
+    def __init__(self, builder: DatasetBuilder, g: GraphBuffer, plan: Plan, doc: NamedNode):
+        self.b, self.g, self.plan, self.doc = builder, g, plan, doc
+        self.plan_node = builder.plan_iri(plan)
+
+    def span(self, node: NamedNode, span: Span) -> None:
+        s = NamedNode(node.value + "/span")
+        g = self.g
+        g.add(node, pg("span"), s)
+        g.add(s, A, pg("SourceSpan"))
+        g.add(s, pg("sourceFile"), Literal(self.plan.source))
+        g.add(s, pg("inDocument"), self.doc)
+        g.add(s, pg("startOffset"), typed(span.start, "integer"))
+        g.add(s, pg("endOffset"), typed(span.end, "integer"))
+        g.add(s, pg("startLine"), typed(span.line, "integer"))
+
+    def section(self, node: NamedNode, parent: NamedNode, section: Section) -> None:
+        g = self.g
+        g.add(parent, pg("hasSection"), node)
+        g.add(node, A, pg("Section"))
+        g.add(node, pg("sectionType"), Literal(section.key))
+        g.add(node, LABEL, zh(section.title.replace(" ", "") or "序言"))
+        g.add(node, pg("text"), zh(section.text))
+        self.span(node, section.span)
+        self.notes(node, section.notes)
+        self.citations(node, section.citations)
+        for item in section.items:
+            it = NamedNode(f"{node.value}/item/{item.sequence}")
+            g.add(node, pg("hasItem"), it)
+            self.item(it, item, cite=False)
+
+    def area(self, node: NamedNode, parent: NamedNode, area: Area) -> None:
+        g = self.g
+        g.add(parent, pg("hasArea"), node)
+        g.add(node, A, pg("Area"))
+        g.add(node, LABEL, zh(area.title))
+        g.add(node, pg("sequence"), typed(area.sequence, "integer"))
+        g.add(node, pg("number"), Literal(area.number))
+        kind = area_type(area.title)
+        if kind:
+            g.add(node, pg("areaType"), pid("area-type/" + kind))
+        self.span(node, area.span)
+        self.notes(node, area.notes)
+        for prop, kind_, items in (("hasGoal", "goal", area.goals),
+                                   ("hasMeasure", "measure", area.measures)):
+            for item in items:
+                it = NamedNode(f"{node.value}/{kind_}/{item.sequence}")
+                g.add(node, pg(prop), it)
+                self.item(it, item)
+
+    def item(self, node: NamedNode, item: Item, cite: bool = True) -> None:
+        g = self.g
+        g.add(node, A, pg(ITEM_CLASSES[item.kind]))
+        g.add(node, pg("sequence"), typed(item.sequence, "integer"))
+        if item.number is not None:
+            g.add(node, pg("number"), Literal(item.number))
+        g.add(node, LABEL, zh(item.label))
+        g.add(node, pg("text"), zh(item.text))
+        self.span(node, item.span)
+        for k, target in enumerate(item.targets, 1):
+            self.target(NamedNode(f"{node.value}/target/{k}"), node, target)
+        self.notes(node, item.notes)
+        if cite:
+            self.citations(node, item.citations)
+
+    def target(self, node: NamedNode, parent: NamedNode, t: Target) -> None:
+        g = self.g
+        g.add(parent, pg("hasTarget"), node)
+        g.add(node, A, pg("Target"))
+        g.add(node, LABEL, zh(t.phrase))
+        g.add(node, pg("indicator"), self.b.indicator(t.indicator))
+        g.add(node, pg("value"), typed(t.value, "decimal"))
+        g.add(node, pg("unit"), Literal(t.unit))
+        g.add(node, pg("comparator"), pg(COMPARATORS[t.comparator]))
+        g.add(node, pg("targetYear"), typed(t.year, "gYear"))
+        self.span(node, t.span)
+
+    def notes(self, parent: NamedNode, notes: list[Note]) -> None:
+        g = self.g
+        for k, note in enumerate(notes, 1):
+            node = NamedNode(f"{parent.value}/note/{k}")
+            g.add(parent, pg("hasNote"), node)
+            g.add(node, A, pg("Note"))
+            g.add(node, pg("marker"), Literal(note.marker))
+            g.add(node, pg("text"), zh(note.text))
+            self.span(node, note.span)
+
+    def citations(self, parent: NamedNode, citations: list[Citation]) -> None:
+        g = self.g
+        own = canonical_title(self.plan.title)
+        for k, c in enumerate(citations, 1):
+            node = NamedNode(f"{parent.value}/citation/{k}")
+            work = self.b.cited_work(c.title, c.kind)
+            g.add(parent, pg("hasCitation"), node)
+            g.add(node, A, pg("Citation"))
+            g.add(node, pg("citedWork"), work)
+            g.add(node, pg("isBasis"), typed(str(c.basis).lower(), "boolean"))
+            g.add(node, pg("sentence"), zh(c.sentence))
+            self.span(node, c.span)
+            if work == self.plan_node or canonical_title(c.title) == own:
+                continue
+            g.add(self.plan_node, pg("cites"), work)
+            if c.kind == "plan" and c.basis:
+                g.add(self.plan_node, pg("basedOn"), work)
+            if c.kind == "plan" and self._is_predecessor(c.title):
+                g.add(self.plan_node, pg("supersedes"), work)
+
+    def _is_predecessor(self, title: str) -> bool:
+        """The same region's plan on the same topic for the previous period."""
+        mine = self.b.regions.plan_slug(self.plan.title)
+        theirs = self.b.regions.plan_slug(title)
+        if not self.plan.period_start:
+            return False
+        prev = f"{self.plan.period_start - 10}-{self.plan.period_start - 1}"
+        return theirs == mine.rsplit("-", 2)[0] + "-" + prev
+
+
+def build_dataset(docs: list[ParsedDocument], corpus: list[CorpusEntry]) -> Dataset:
+    """The whole dataset of the given parsed documents."""
+    builder = DatasetBuilder(corpus)
+    for doc in docs:
+        builder.add_document(doc)
+    return builder.finish()
+
+
+def write_graphs(dataset: Dataset, out: Path) -> list[Path]:
+    """Write a TriG file per plan graph and per group of shared graphs; returns the files.
+
+    Files of graphs no longer in the dataset are removed, so the folder mirrors the dataset."""
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, list[str]] = {}
+    for iri in sorted(dataset.graphs):
+        name = SHARED_GRAPHS.get(iri) or iri.rsplit("/", 1)[-1]
+        files.setdefault(name, []).append(iri)
+    written = []
+    for name, iris in files.items():
+        path = out / f"{name}.trig"
+        path.write_bytes(dataset.trig(iris))
+        written.append(path)
+    for stale in set(out.glob("*.trig")) - set(written):
+        stale.unlink()
+    return written

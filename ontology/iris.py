@@ -1,0 +1,96 @@
+"""Stable, readable IRIs for everything an analyst may point at: no random ids, no blank nodes."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.citations import canonical_title
+from ingest.corpus import CorpusEntry, slug
+
+PG = "https://w3id.org/plangraph/ontology#"
+PGID = "https://w3id.org/plangraph/id/"
+
+AREA_TYPES = (
+    ("health", "健康"),
+    ("education", "教育"),
+    ("economy", "经济"),
+    ("decision-making", "决策"),
+    ("social-security", "社会保障"),
+    ("family", "家庭"),
+    ("environment", "环境"),
+    ("law", "法律"),
+)
+_TOPICS = (("妇女发展纲要", "women-outline"), ("儿童发展纲要", "children-outline"),
+           ("妇女发展规划", "women"), ("儿童发展规划", "children"))
+_PERIOD = re.compile(r"（(\d{4})—(\d{4})年?）")
+_REGION_END = re.compile(r"^(?:.{1,8}?(?:自治区|省))?(?:.{1,8}?市)?(?:.{1,6}?(?:县|区|旗))?")
+_NATIONAL = ("中国", "国家", "全国")
+_INDICATOR_PREFIX = re.compile(r"^(?:全区|全县|全市|全省|全国|我区|我县|我市|本区|本县|本市)+")
+
+
+def area_type(title: str) -> str | None:
+    """The shared area concept of an area title (妇女与健康 → health)."""
+    return next((key for key, word in AREA_TYPES if word in title), None)
+
+
+class RegionNames:
+    """Maps region names to slugs, from the corpus first and pinyin otherwise."""
+
+    def __init__(self, corpus: list[CorpusEntry]) -> None:
+        self.slugs: dict[str, str] = {"中国": "china"}
+        for e in corpus:
+            self.slugs[e.region] = e.region_slug
+            if e.parent_region and e.parent_slug:
+                self.slugs[e.parent_region] = e.parent_slug
+            if e.province and e.province_slug:
+                self.slugs[e.province] = e.province_slug
+
+    def slug(self, region: str) -> str:
+        """The slug of a region name (广东省 → guangdong)."""
+        if region in self.slugs:
+            return self.slugs[region]
+        return slug(re.sub(r"(自治区|省|市|县|区)$", "", region))
+
+    def plan_slug(self, title: str) -> str:
+        """The slug of a plan from its title: region, topic and period."""
+        t = canonical_title(title)
+        period = _PERIOD.search(t)
+        head = t[: period.start()] if period else t
+        known = sorted(self.slugs, key=len, reverse=True)
+        region = next((p for p in (*_NATIONAL, *known) if head.startswith(p)), None)
+        if region is None:
+            m = _REGION_END.match(head)
+            region = m.group(0) if m else ""
+        if region in _NATIONAL:
+            region_slug = "china"
+        else:
+            region_slug = self.slug(region) if region else ""
+        rest = head[len(region) :]
+        topic = next((s for word, s in _TOPICS if word in rest), None) or slug(rest)[:60]
+        parts = [region_slug, topic] + ([f"{period.group(1)}-{period.group(2)}"] if period else [])
+        return "-".join(p for p in parts if p)
+
+
+def plan_level(title: str) -> str | None:
+    """The level a cited plan's title implies, or None when it cannot tell."""
+    t = canonical_title(title)
+    if t.startswith(_NATIONAL):
+        return "national"
+    region = _REGION_END.match(t).group(0)  # type: ignore[union-attr]
+    if not region:
+        return None
+    if region.endswith(("县", "区", "旗")) or region.count("市") > 1:
+        return "county"
+    if region.endswith(("省", "自治区")):
+        return "provincial"
+    return "municipal"
+
+
+def indicator_key(phrase: str) -> str:
+    """One key for one indicator across plans: drops region words and spaces."""
+    return _INDICATOR_PREFIX.sub("", re.sub(r"\s+", "", phrase))
+
+
+def work_slug(title: str) -> str:
+    """The slug of a cited law or other work; 中华人民共和国X法 and X法 are one law."""
+    return slug(canonical_title(title).removeprefix("中华人民共和国"))[:80].rstrip("-")

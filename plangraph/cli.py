@@ -1,0 +1,158 @@
+"""The `plangraph` command: a thin layer over the library functions that do the work.
+
+Exit codes, for every subcommand: 0 success, 1 the data has problems (validation violations),
+2 an error (bad input, unreadable file, bad query).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ingest.errors import PlanError
+from plangraph.settings import Settings
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+def fail(message: str) -> None:
+    """One line on stderr, exit code 2, no traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="plangraph")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """plangraph: Chinese development plans as an RDF knowledge graph."""
+    ctx.obj = Settings.from_env()
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Dump the plan model as JSON.")
+@click.pass_obj
+def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
+    """Read plan documents (.txt .md .docx .html .pdf) and print a per-area table."""
+    from ingest.corpus import load_corpus
+    from ingest.parse import parse_document
+    from plangraph.summary import plan_table
+
+    corpus = load_corpus(settings.corpus)
+    failed = 0
+    dumped = []
+    for path in files:
+        try:
+            doc = parse_document(path, corpus)
+        except PlanError as err:
+            click.echo(f"error: {err}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            dumped.append(doc.plan.to_dict())
+        else:
+            click.echo(plan_table(doc.plan) + "\n")
+    if as_json:
+        click.echo(json.dumps(dumped, ensure_ascii=False, indent=1))
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@click.option("--graphs", type=click.Path(path_type=Path),
+              help="Write the TriG dataset here [settings.graphs when building the corpus].")
+@click.option("--no-graphs", is_flag=True, help="Do not write TriG files.")
+@click.pass_obj
+def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, graphs: Path | None,
+          no_graphs: bool) -> None:
+    """Build the store from the corpus (default) or the given documents.
+
+    The new store is built aside and swapped in: a failed build leaves the old store whole."""
+    import time
+
+    from plangraph.pipeline import build as run_build
+
+    started = time.perf_counter()
+    if graphs is None and not paths and not no_graphs:
+        graphs = settings.graphs
+    try:
+        result = run_build(settings, list(paths) or None, store or settings.store,
+                           None if no_graphs else graphs)
+    except PlanError as err:
+        fail(f"{err} (the store was left as it was)")
+    elapsed = time.perf_counter() - started
+    assert result.store is not None
+    click.echo(f"built {result.store.store}: {len(result.documents)} plans, "
+               f"{result.store.quads} quads in {result.store.graphs} graphs, {elapsed:.2f} s")
+    for path in result.graph_files:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig", "turtle", "jsonld"]),
+              default="nquads", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output file.")
+@click.pass_obj
+def export(settings: Settings, store: Path | None, fmt: str, out: Path) -> None:
+    """Export the whole dataset (turtle merges the named graphs into one)."""
+    from queryapi.store import StoreError, export_store, open_store
+
+    try:
+        export_store(open_store(store or settings.store), fmt, out)
+    except StoreError as err:
+        fail(str(err))
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@click.pass_obj
+def query(settings: Settings, sparql: str, store: Path | None, fmt: str) -> None:
+    """Run SPARQL over all plans (the default graph is the union of all graphs).
+
+    SPARQL may be a query or @FILE to read one (e.g. @queries/targets-of-indicator.rq)."""
+    from plangraph.summary import result_table
+    from queryapi.store import StoreError, open_store, run_query
+
+    if sparql.startswith("@"):
+        try:
+            sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        except OSError as err:
+            fail(f"{sparql[1:]}: cannot read the query file: {err.strerror}")
+    try:
+        result = run_query(open_store(store or settings.store), sparql,
+                           None if fmt == "table" else fmt)
+    except StoreError as err:
+        fail(str(err))
+    if result.boolean is not None:
+        click.echo("true" if result.boolean else "false")
+    elif result.serialized:
+        sys.stdout.buffer.write(result.serialized)
+    else:
+        click.echo(result_table(result.variables, result.rows))
+
+
+@main.command()
+@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@click.pass_obj
+def validate(settings: Settings, store: Path | None) -> None:
+    """Validate the store against the SHACL shapes (exit 0 conforms, 1 violations, 2 error)."""
+    from queryapi.store import StoreError, open_store
+    from queryapi.validation import validate_store
+
+    try:
+        report = validate_store(open_store(store or settings.store))
+    except StoreError as err:
+        fail(str(err))
+    click.echo(report.text)
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)

@@ -1,0 +1,1 @@
+"""RDF dataset → store → answers: the pyoxigraph store, SPARQL, validation."""

@@ -1,0 +1,114 @@
+"""The department–measure network (networkx): load, co-ownership and centrality, per plan and
+overall, read from the store with SPARQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from pyoxigraph import Store
+
+from queryapi.store import run_query
+
+RESPONSIBILITIES = """
+SELECT ?planTitle ?item ?itemLabel ?kind ?dept ?deptLabel ?type ?role ?confidence WHERE {
+  ?plan a pg:Plan ; dcterms:title ?planTitle ; pg:hasArea ?area .
+  { ?area pg:hasMeasure ?item . BIND("measure" AS ?kind) }
+  UNION { ?area pg:hasGoal ?item . BIND("goal" AS ?kind) }
+  ?item rdfs:label ?itemLabel ; pg:hasResponsibility ?r .
+  ?r pg:department ?dept ; pg:role ?roleNode ; pg:confidence ?confidence .
+  ?dept skos:prefLabel ?deptLabel ; pg:departmentType/skos:prefLabel ?type .
+  FILTER(lang(?type) = "zh")
+  BIND(IF(?roleNode = pg:Lead, "lead", "support") AS ?role)
+}
+"""
+
+
+@dataclass(frozen=True)
+class DepartmentLoad:
+    """One department's share of the work in one scope (a plan, or all plans)."""
+
+    department: str
+    type: str
+    lead: int
+    support: int
+    co_owners: int
+    degree_centrality: float
+    betweenness: float
+
+
+@dataclass(frozen=True)
+class NetworkReport:
+    """The network of one scope: departments by load, and the most shared pairs."""
+
+    scope: str
+    measures: int
+    departments: list[DepartmentLoad]
+    shared_pairs: list[tuple[str, str, int]]
+    graph: nx.Graph
+
+
+def responsibility_rows(store: Store, kinds: tuple[str, ...] = ("measure",)) -> list[dict[str, str]]:
+    """Every responsibility of the given item kinds, one dict a row."""
+    result = run_query(store, RESPONSIBILITIES)
+    rows = [dict(zip(result.variables, r, strict=True)) for r in result.rows]
+    return [r for r in rows if r["kind"] in kinds]
+
+
+def network(rows: list[dict[str, str]], scope: str) -> NetworkReport:
+    """The bipartite department–item graph of some rows and its department projection."""
+    g = nx.Graph()
+    for r in rows:
+        g.add_node(r["dept"], bipartite="department", label=r["deptLabel"], type=r["type"])
+        g.add_node(r["item"], bipartite="item", label=r["itemLabel"], plan=r["planTitle"])
+        g.add_edge(r["dept"], r["item"], role=r["role"], confidence=float(r["confidence"]))
+    depts = sorted(n for n, d in g.nodes(data=True) if d["bipartite"] == "department")
+    co = nx.bipartite.weighted_projected_graph(g, depts) if depts else nx.Graph()
+    degree = nx.degree_centrality(co) if len(co) > 1 else dict.fromkeys(co, 0.0)
+    between = nx.betweenness_centrality(co, weight=None) if len(co) > 2 else dict.fromkeys(co, 0.0)
+    roles = Counter((r["dept"], r["role"]) for r in rows)
+    loads = [
+        DepartmentLoad(
+            department=g.nodes[d]["label"], type=g.nodes[d]["type"],
+            lead=roles[(d, "lead")], support=roles[(d, "support")],
+            co_owners=co.degree(d), degree_centrality=round(degree.get(d, 0.0), 4),
+            betweenness=round(between.get(d, 0.0), 4),
+        )
+        for d in depts
+    ]
+    loads.sort(key=lambda x: (-(x.lead + x.support), -x.lead, x.department))
+    pairs = sorted(
+        ((g.nodes[a]["label"], g.nodes[b]["label"], w["weight"]) for a, b, w in co.edges(data=True)),
+        key=lambda p: (-p[2], p[0], p[1]),
+    )
+    items = sum(1 for _, d in g.nodes(data=True) if d["bipartite"] == "item")
+    return NetworkReport(scope, items, loads, pairs, g)
+
+
+def reports(store: Store, kinds: tuple[str, ...] = ("measure",)) -> list[NetworkReport]:
+    """One report per plan, then one over all plans."""
+    rows = responsibility_rows(store, kinds)
+    plans = sorted({r["planTitle"] for r in rows})
+    out = [network([r for r in rows if r["planTitle"] == p], p) for p in plans]
+    return [*out, network(rows, "all plans")]
+
+
+def render(report: NetworkReport, top: int = 15) -> str:
+    """A readable text report of one scope."""
+    lines = [f"== {report.scope}: {report.measures} items, {len(report.departments)} departments",
+             f"{'department':<24}{'lead':>6}{'support':>9}{'co-owners':>11}{'degree':>8}"
+             f"{'between':>9}"]
+    for d in report.departments[:top]:
+        lines.append(f"{d.department:<24}{d.lead:>6}{d.support:>9}{d.co_owners:>11}"
+                     f"{d.degree_centrality:>8.3f}{d.betweenness:>9.3f}")
+    if report.shared_pairs:
+        lines.append("most shared: " + "; ".join(f"{a} + {b} ({n})"
+                                                 for a, b, n in report.shared_pairs[:5]))
+    return "\n".join(lines)
+
+
+def write_graphml(report: NetworkReport, path: Path) -> None:
+    """The bipartite network as GraphML (opens in Gephi, yEd, Cytoscape)."""
+    nx.write_graphml(report.graph, path)
