@@ -86,6 +86,18 @@ class Citation:
 
 
 @dataclass
+class Responsibility:
+    """Who owns an item: a department type (or a generic actor), its role, basis and evidence."""
+
+    department: str | None  # department type slug; None for a generic actor (用人单位 …)
+    role: Literal["lead", "support"]
+    basis: Literal["stated", "inferred"]
+    confidence: Decimal
+    evidence: str  # the words that justify it: the clause naming it, or the cue terms
+    actor: str | None = None  # the words naming the actor, when the text names it
+
+
+@dataclass
 class Item:
     """A numbered item: a goal, a measure, a key project, an implementation or monitoring item."""
 
@@ -98,6 +110,7 @@ class Item:
     targets: list[Target] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    responsibilities: list[Responsibility] = field(default_factory=list)
 
 
 @dataclass

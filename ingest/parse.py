@@ -46,4 +46,7 @@ def parse_document(path: Path, corpus: list[CorpusEntry] | None = None) -> Parse
     corpus = load_corpus() if corpus is None else corpus
     source = read_source(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return parse_source(source, entry_for(path, corpus), digest)
+    try:
+        return parse_source(source, entry_for(path, corpus), digest)
+    except PlanError as err:
+        raise PlanError(str(path), err.message, err.line) from None

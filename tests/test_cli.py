@@ -1,0 +1,62 @@
+"""The `plangraph` command as a user runs it: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANGRAPH = Path(sys.executable).with_name("plangraph")
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PLANGRAPH), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_parse_prints_a_table_per_plan():
+    out = run("parse", *(f"data/plans/{k}.txt" for k in ("qujiang", "luzhai")))
+    assert out.returncode == 0, out.stderr
+    assert "韶关市曲江区妇女发展规划（2021—2030年）" in out.stdout
+    assert "韶曲府办〔2022〕7号" in out.stdout
+    rows = re.findall(r"^\s+1\s+妇女与健康\s+(\d+)\s+(\d+)", out.stdout, re.M)
+    assert rows == [("13", "12"), ("10", "12")]
+
+
+def test_parse_json_dumps_the_model():
+    out = run("parse", "--json", "data/plans/panyu.txt")
+    assert out.returncode == 0, out.stderr
+    [plan] = json.loads(out.stdout)
+    assert plan["title"] == "广州市番禺区妇女发展规划（2021—2030年）"
+    assert len(plan["areas"]) == 8
+    goal = plan["areas"][0]["goals"][1]
+    assert goal["targets"][0]["value"] == "7.5" and goal["targets"][0]["unit"] == "1/10万"
+    assert set(goal["span"]) == {"start", "end", "line"}
+
+
+def test_a_bad_file_in_a_batch_fails_alone(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    notice = tmp_path / "notice.txt"
+    notice.write_text("关于做好春节期间安全生产工作的通知。\n各单位要切实做好值班值守。\n",
+                      encoding="utf-8")
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(b"PK\x03\x04 not really a zip")
+    out = run("parse", str(empty), "data/plans/kaiping.txt", str(notice), str(bomb))
+    assert out.returncode == 2
+    assert "开平市妇女发展规划" in out.stdout
+    errors = out.stderr.strip().splitlines()
+    assert len(errors) == 3
+    for line, path in zip(errors, (empty, notice, bomb), strict=True):
+        assert line.startswith(f"error: {path}")
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("option", ["--json"])
+def test_parse_options_are_documented(option):
+    assert option in (ROOT / "README.md").read_text(encoding="utf-8")
