@@ -31,9 +31,12 @@ def timed(fn, runs: int) -> list[float]:
 
 def command(*args: str):
     """A callable that runs a plangraph command as a separate process and checks it."""
+
     def run() -> None:
-        subprocess.run([str(BIN / "plangraph"), *args], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "plangraph"), *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        )
+
     return run
 
 
@@ -59,15 +62,28 @@ def main() -> None:
     corpus = load_corpus(settings.corpus)
     plans = [str(e.path) for e in corpus]
     with tempfile.TemporaryDirectory() as tmp:
-        report("plangraph parse (4 plans, process)", timed(command("parse", *plans), args.runs), 2.0)
-        report("plangraph build (4 plans → store, process)",
-               timed(command("build", "--store", f"{tmp}/store", "--no-graphs"), args.runs), 5.0)
+        report(
+            "plangraph parse (4 plans, process)", timed(command("parse", *plans), args.runs), 2.0
+        )
+        report(
+            "plangraph build (4 plans → store, process)",
+            timed(command("build", "--store", f"{tmp}/store", "--no-graphs"), args.runs),
+            5.0,
+        )
     docs = []
-    report("parse 4 plans (in-process)",
-           timed(lambda: docs.__setitem__(slice(None), [parse_document(e.path, corpus)
-                                                         for e in corpus]), args.runs), None)
-    report("model → RDF dataset (in-process)", timed(lambda: dataset_for(settings, docs),
-                                                     args.runs), None)
+    report(
+        "parse 4 plans (in-process)",
+        timed(
+            lambda: docs.__setitem__(slice(None), [parse_document(e.path, corpus) for e in corpus]),
+            args.runs,
+        ),
+        None,
+    )
+    report(
+        "model → RDF dataset (in-process)",
+        timed(lambda: dataset_for(settings, docs), args.runs),
+        None,
+    )
 
 
 if __name__ == "__main__":

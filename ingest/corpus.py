@@ -14,8 +14,13 @@ PLANS_DIR = ROOT / "data" / "plans"
 CORPUS_FILE = PLANS_DIR / "corpus.toml"
 
 _LEVEL_SUFFIX: tuple[tuple[str, Level], ...] = (
-    ("自治区", "provincial"), ("省", "provincial"), ("县", "county"), ("区", "county"),
-    ("旗", "county"), ("州", "municipal"), ("市", "municipal"),
+    ("自治区", "provincial"),
+    ("省", "provincial"),
+    ("县", "county"),
+    ("区", "county"),
+    ("旗", "county"),
+    ("州", "municipal"),
+    ("市", "municipal"),
 )
 
 
@@ -37,8 +42,11 @@ class CorpusEntry:
     def meta(self) -> dict[str, str]:
         """The metadata the structure reader takes."""
         fields = {
-            "key": self.key, "region": self.region, "level": self.level,
-            "parent_region": self.parent_region, "title": self.title,
+            "key": self.key,
+            "region": self.region,
+            "level": self.level,
+            "parent_region": self.parent_region,
+            "title": self.title,
         }
         return {k: v for k, v in fields.items() if v}
 
@@ -70,5 +78,7 @@ def slug(text: str) -> str:
     from pypinyin import lazy_pinyin
 
     words = lazy_pinyin(text, errors=lambda chars: list(chars))
-    flat = "-".join(w for w in (re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in words) if w)
+    flat = "-".join(
+        w for w in (re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in words) if w
+    )
     return re.sub(r"-{2,}", "-", flat)

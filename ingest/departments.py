@@ -23,8 +23,11 @@ class Jurisdiction:
 
     def short(self) -> str:
         """The county's own name without its city (曲江区 for 韶关市曲江区)."""
-        return self.county[len(self.city) :] if self.city and self.county.startswith(
-            self.city) and self.county != self.city else self.county
+        return (
+            self.county[len(self.city) :]
+            if self.city and self.county.startswith(self.city) and self.county != self.city
+            else self.county
+        )
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,12 @@ class DepartmentType:
     def name(self, level: Level, where: Jurisdiction) -> str:
         """The full name at a level, e.g. county → 开平市卫生健康局."""
         template = self.names.get(level) or self.names.get("county") or self.label_zh
-        return template.format(county=where.county, city=where.city or "",
-                               province=where.province or "", county_short=where.short())
+        return template.format(
+            county=where.county,
+            city=where.city or "",
+            province=where.province or "",
+            county_short=where.short(),
+        )
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,9 @@ def load_registry(path: Path) -> Registry:
                 en=spec.get("en", spec["label_en"]),
             )
         except KeyError as err:
-            raise ValueError(f"{path}: [{slug}] lacks {err.args[0]}; see the file's header") from err
+            raise ValueError(
+                f"{path}: [{slug}] lacks {err.args[0]}; see the file's header"
+            ) from err
     return Registry(types)
 
 

@@ -8,6 +8,7 @@ so the structure stage can attach each note to the item it annotates.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ _WORD_MARKER = re.compile(
 _PDF_NOTE_LINE = re.compile(rf"^[ \t]*(?P<mark>[{SUPERSCRIPTS}]+)[ \t]*(?P<text>\S.*)$", re.M)
 _SUPER_MARK = re.compile(rf"[{SUPERSCRIPTS}]+")
 _PAGE_NUMBER = re.compile(
-    r"^[ \t]*(?:[—–\-－]{1,2}[ \t]*\d{1,4}[ \t]*[—–\-－]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*共[ \t]*\d{1,4}[ \t]*页)?)[ \t]*$",
+    r"^[ \t]*(?:[—–\-－]{1,2}[ \t]*\d{1,4}[ \t]*[—–\-－]{1,2}"
+    r"|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*共[ \t]*\d{1,4}[ \t]*页)?)[ \t]*$",
     re.M,
 )
 _FORM_FEED = re.compile(r"\f")
@@ -99,8 +101,9 @@ def normalise(raw: str) -> Cleaned:
 
     def pdf_note(m: re.Match[str]) -> str:
         start, end = tm.original(m.start(), m.end())
-        notes.append(RawNote(m.group("mark").translate(_SUPER_TO_DIGIT), m.group("text").strip(),
-                             start, end))
+        notes.append(
+            RawNote(m.group("mark").translate(_SUPER_TO_DIGIT), m.group("text").strip(), start, end)
+        )
         return ""
 
     tm = tm.sub(_PDF_NOTE_LINE, pdf_note)
@@ -147,7 +150,8 @@ def _drop_page_furniture(tm: TextMap) -> TextMap:
                 neighbours.append(lines[j])
     counts = Counter(text[a:b].strip() for a, b in neighbours)
     furniture = {
-        t for t, n in counts.items()
+        t
+        for t, n in counts.items()
         if n >= 2 and len(t) <= 40 and not STRUCTURE_START.match(t) and t[-1:] not in TERMINAL
     }
     drop = [(a, b + 1) for a, b in neighbours if text[a:b].strip() in furniture]
@@ -202,7 +206,7 @@ def _join_broken_lines(tm: TextMap) -> TextMap:
     nonblank = [(a, b) for a, b in lines if b > a and text[a:b].strip()]
     width = _wrap_width([b - a for a, b in nonblank])
     drop: list[tuple[int, int]] = []
-    for (a, b), (c, _d) in zip(nonblank, nonblank[1:], strict=False):
+    for (a, b), (c, _d) in itertools.pairwise(nonblank):
         line = text[a:b].strip()
         nxt = text[c:_d]
         long_line = len(line) >= 60 or (width is not None and len(line) >= width - 2)

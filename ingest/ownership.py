@@ -72,8 +72,11 @@ def load_lexicon(path: Path, registry: Registry) -> Lexicon:
         generic=tuple(data.get("generic_actors", {}).get("terms", ())),
         actors=dict(data.get("actor_patterns", {})),
     )
-    unknown = sorted({s for s in cues} | {s for p in priors.values() for s in p}
-                     | set(lexicon.actors.values()) - set(registry.types))
+    unknown = sorted(
+        {s for s in cues}
+        | {s for p in priors.values() for s in p}
+        | set(lexicon.actors.values()) - set(registry.types)
+    )
     unknown = [s for s in unknown if s not in registry]
     if unknown:
         raise ValueError(f"{path}: department types not in the registry: {', '.join(unknown)}")
@@ -109,8 +112,9 @@ class OwnerModel:
 
     def __post_init__(self) -> None:
         names = sorted(set(self.lexicon.actors) | set(self.lexicon.generic), key=len, reverse=True)
-        self._actor_re = re.compile("|".join(re.escape(n) for n in names)) if names else re.compile(
-            r"(?!x)x")
+        self._actor_re = (
+            re.compile("|".join(re.escape(n) for n in names)) if names else re.compile(r"(?!x)x")
+        )
 
     def mentions(self, text: str) -> list[Mention]:
         """The actors a text names, with the role its cue words give each."""
@@ -121,7 +125,9 @@ class OwnerModel:
             after = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 3) : m.start()]
             role = None
-            if any(after.lstrip("、和及等各级部门有关").startswith(c) for c in self.lexicon.lead_cues):
+            if any(
+                after.lstrip("、和及等各级部门有关").startswith(c) for c in self.lexicon.lead_cues
+            ):
                 role = "lead"
             elif any(c in after[:4] for c in self.lexicon.support_cues) or "配合" in before:
                 role = "support"
@@ -151,8 +157,16 @@ class OwnerModel:
         out: list[Responsibility] = []
         stated_lead = next((m for m in mentions if m.type and m.role == "lead"), None)
         if stated_lead:
-            out.append(Responsibility(stated_lead.type, "lead", "stated", Decimal("0.95"),
-                                      stated_lead.evidence, stated_lead.actor))
+            out.append(
+                Responsibility(
+                    stated_lead.type,
+                    "lead",
+                    "stated",
+                    Decimal("0.95"),
+                    stated_lead.evidence,
+                    stated_lead.actor,
+                )
+            )
         ranked = self.scores(item.text, item.label, area, named)
         if not stated_lead and item.kind in ("goal", "measure", "project") and ranked:
             top = ranked[0]
@@ -160,29 +174,55 @@ class OwnerModel:
             confidence = _confidence(top.score, second)
             named_top = next((m for m in mentions if m.type == top.type), None)
             if named_top:
-                out.append(Responsibility(top.type, "lead", "stated", max(confidence,
-                           Decimal("0.80")), named_top.evidence, named_top.actor))
+                out.append(
+                    Responsibility(
+                        top.type,
+                        "lead",
+                        "stated",
+                        max(confidence, Decimal("0.80")),
+                        named_top.evidence,
+                        named_top.actor,
+                    )
+                )
             else:
-                out.append(Responsibility(top.type, "lead", "inferred", confidence,
-                                          _because(top, area), None))
+                out.append(
+                    Responsibility(
+                        top.type, "lead", "inferred", confidence, _because(top, area), None
+                    )
+                )
         lead = out[0].department if out else None
         seen = {lead}
         for m in mentions:
             if m.type and m.type not in seen:
                 seen.add(m.type)
-                out.append(Responsibility(m.type, "support", "stated", Decimal("0.90"),
-                                          m.evidence, m.actor))
+                out.append(
+                    Responsibility(
+                        m.type, "support", "stated", Decimal("0.90"), m.evidence, m.actor
+                    )
+                )
             elif m.type is None and m.actor not in seen:
                 seen.add(m.actor)
-                out.append(Responsibility(None, "support", "stated", Decimal("0.90"),
-                                          m.evidence, m.actor))
+                out.append(
+                    Responsibility(None, "support", "stated", Decimal("0.90"), m.evidence, m.actor)
+                )
         if lead and item.kind in ("goal", "measure", "project") and len(ranked) > 1:
             best = ranked[0].score
-            extra = [s for s in ranked[1:] if s.type not in seen and s.terms
-                     and s.score >= SUPPORT_SHARE * best][:MAX_SUPPORT]
+            extra = [
+                s
+                for s in ranked[1:]
+                if s.type not in seen and s.terms and s.score >= SUPPORT_SHARE * best
+            ][:MAX_SUPPORT]
             for s in extra:
-                out.append(Responsibility(s.type, "support", "inferred",
-                                          _confidence(s.score, best), _because(s, area), None))
+                out.append(
+                    Responsibility(
+                        s.type,
+                        "support",
+                        "inferred",
+                        _confidence(s.score, best),
+                        _because(s, area),
+                        None,
+                    )
+                )
         return out
 
 
@@ -212,6 +252,7 @@ def assign_owners(plan: Plan, model: OwnerModel) -> None:
 
 
 # --- tuning on labelled items --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Example:
@@ -250,13 +291,16 @@ def fit(lexicon: Lexicon, examples: list[Example], smoothing: float = 2.0) -> Le
         counts = by_area.get(area, Counter())
         n = sum(counts.values())
         types = set(base) | set(counts)
-        priors[area] = {t: round((counts[t] + smoothing * base.get(t, 0.0)) / (n + smoothing), 3)
-                        for t in sorted(types)}
+        priors[area] = {
+            t: round((counts[t] + smoothing * base.get(t, 0.0)) / (n + smoothing), 3)
+            for t in sorted(types)
+        }
     return replace(lexicon, cues=cues, priors=priors)
 
 
-def _mined_terms(examples: list[Example], known: set[str], min_count: int = 3,
-                 min_precision: float = 0.85) -> dict[str, str]:
+def _mined_terms(
+    examples: list[Example], known: set[str], min_count: int = 3, min_precision: float = 0.85
+) -> dict[str, str]:
     """Character 2–4-grams of lead phrases that almost always go with one type."""
     seen: dict[str, Counter[str]] = defaultdict(Counter)
     for e in examples:
@@ -301,5 +345,6 @@ def evaluate(model: OwnerModel, examples: list[Example]) -> Evaluation:
         if lead != e.lead and lead not in e.acceptable:
             misses.append(Miss(e, lead))
     n = len(examples)
-    return Evaluation(1 - len(misses) / n if n else math.nan, covered / n if n else math.nan, n,
-                      misses)
+    return Evaluation(
+        1 - len(misses) / n if n else math.nan, covered / n if n else math.nan, n, misses
+    )

@@ -28,14 +28,20 @@ class ParsedDocument:
 
 def parse_source(source: SourceText, entry: CorpusEntry | None, digest: str = "") -> ParsedDocument:
     """Clean and structure an already-read document."""
-    meta = entry.meta() if entry else {"key": slug(Path(source.name).stem), "region": "",
-                                       "level": "county"}
+    meta = (
+        entry.meta()
+        if entry
+        else {"key": slug(Path(source.name).stem), "region": "", "level": "county"}
+    )
     plan = PlanReader(source, normalise(source.text), meta).read()
     if not plan.region:
         m = _REGION.match(plan.title)
         if not m:
-            raise PlanError(source.name, "cannot tell the plan's region from its title "
-                            f"“{plan.title}”; add the document to data/plans/corpus.toml")
+            raise PlanError(
+                source.name,
+                "cannot tell the plan's region from its title "
+                f"“{plan.title}”; add the document to data/plans/corpus.toml",
+            )
         plan.region = m.group("region")
         plan.level = guess_level(plan.region)
     return ParsedDocument(source, digest or hashlib.sha256(source.text.encode()).hexdigest(), plan)

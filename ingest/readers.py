@@ -60,8 +60,9 @@ def read_source(path: Path) -> SourceText:
     try:
         source = reader(path, data)
     except RecursionError as err:  # hostile nesting in XML or HTML
-        raise PlanError(str(path), f"markup nested too deeply; expected a plan document "
-                        f"in {suffix} format") from err
+        raise PlanError(
+            str(path), f"markup nested too deeply; expected a plan document in {suffix} format"
+        ) from err
     if not source.text.strip():
         raise PlanError(str(path), "empty document, expected a plan's text")
     return source
@@ -80,8 +81,9 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise PlanError(str(path), f"cannot read the file ({reason}); expected a readable "
-                        "plan document") from err
+        raise PlanError(
+            str(path), f"cannot read the file ({reason}); expected a readable plan document"
+        ) from err
 
 
 def _one_line(err: BaseException, limit: int = 160) -> str:
@@ -118,7 +120,7 @@ def _mostly_utf8(data: bytes) -> bool:
 def _decode_text(path: Path, data: bytes) -> str:
     """Decode a text file: UTF-8 (BOM stripped) or else GB18030, refusing binary data."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     if _looks_binary(data):
         raise PlanError(str(path), f"binary file, {TEXT_EXPECTED}")
     try:
@@ -157,8 +159,19 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _SKIP_IN_RUNS = {
     _W + name
-    for name in ("pPr", "rPr", "sectPr", "del", "moveFrom", "delText", "instrText",
-                 "delInstrText", "footnoteRef", "endnoteRef", "fldData")
+    for name in (
+        "pPr",
+        "rPr",
+        "sectPr",
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "footnoteRef",
+        "endnoteRef",
+        "fldData",
+    )
 } | {_MC_FALLBACK}
 _NOTE_TYPES_SKIPPED = {"separator", "continuationSeparator", "continuationNotice"}
 
@@ -176,26 +189,36 @@ class _Docx:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except Exception as err:  # BadZipFile, LargeZipFile, OSError, ValueError …
-            raise PlanError(str(path), f"damaged zip archive ({_one_line(err)}); "
-                            f"{DOCX_EXPECTED}") from err
+            raise PlanError(
+                str(path), f"damaged zip archive ({_one_line(err)}); {DOCX_EXPECTED}"
+            ) from err
         if len(infos) > MAX_MEMBERS:
             raise PlanError(str(path), f"zip archive with {len(infos)} members; {DOCX_EXPECTED}")
         total = 0
         for info in infos:
             total += info.file_size
             if info.file_size > MAX_PART_BYTES:
-                raise PlanError(str(path), f"archive member {info.filename} would unpack to "
-                                f"{info.file_size} bytes (limit {MAX_PART_BYTES}); "
-                                f"{DOCX_EXPECTED}, not a zip bomb")
+                raise PlanError(
+                    str(path),
+                    f"archive member {info.filename} would unpack to "
+                    f"{info.file_size} bytes (limit {MAX_PART_BYTES}); "
+                    f"{DOCX_EXPECTED}, not a zip bomb",
+                )
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
             ):
-                raise PlanError(str(path), f"archive member {info.filename} is compressed "
-                                f"{info.file_size // max(info.compress_size, 1)}:1 (limit "
-                                f"{MAX_RATIO}:1); {DOCX_EXPECTED}, not a zip bomb")
+                raise PlanError(
+                    str(path),
+                    f"archive member {info.filename} is compressed "
+                    f"{info.file_size // max(info.compress_size, 1)}:1 (limit "
+                    f"{MAX_RATIO}:1); {DOCX_EXPECTED}, not a zip bomb",
+                )
         if total > MAX_ARCHIVE_BYTES:
-            raise PlanError(str(path), f"archive would unpack to {total} bytes (limit "
-                            f"{MAX_ARCHIVE_BYTES}); {DOCX_EXPECTED}, not a zip bomb")
+            raise PlanError(
+                str(path),
+                f"archive would unpack to {total} bytes (limit "
+                f"{MAX_ARCHIVE_BYTES}); {DOCX_EXPECTED}, not a zip bomb",
+            )
         self.names = {info.filename for info in infos}
 
     def read(self, name: str) -> bytes:
@@ -204,24 +227,30 @@ class _Docx:
             with self.zip.open(name) as member:
                 data = member.read(MAX_PART_BYTES + 1)
         except Exception as err:  # BadZipFile, zlib.error, NotImplementedError, EOFError …
-            raise PlanError(str(self.path), f"damaged archive member {name} "
-                            f"({_one_line(err)}); {DOCX_EXPECTED}") from err
+            raise PlanError(
+                str(self.path), f"damaged archive member {name} ({_one_line(err)}); {DOCX_EXPECTED}"
+            ) from err
         if len(data) > MAX_PART_BYTES:
-            raise PlanError(str(self.path), f"archive member {name} unpacks to more than "
-                            f"{MAX_PART_BYTES} bytes; {DOCX_EXPECTED}, not a zip bomb")
+            raise PlanError(
+                str(self.path),
+                f"archive member {name} unpacks to more than "
+                f"{MAX_PART_BYTES} bytes; {DOCX_EXPECTED}, not a zip bomb",
+            )
         return data
 
     def xml(self, name: str) -> ET.Element:
         """A member parsed as XML; documents with a DOCTYPE (entity expansion) are refused."""
         data = self.read(name)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise PlanError(str(self.path), f"{name} declares a DOCTYPE or entities; "
-                            f"{DOCX_EXPECTED}")
+            raise PlanError(
+                str(self.path), f"{name} declares a DOCTYPE or entities; {DOCX_EXPECTED}"
+            )
         try:
             return ET.fromstring(data)
         except ET.ParseError as err:
-            raise PlanError(str(self.path), f"{name} is not well-formed XML "
-                            f"({_one_line(err)}); {DOCX_EXPECTED}") from err
+            raise PlanError(
+                str(self.path), f"{name} is not well-formed XML ({_one_line(err)}); {DOCX_EXPECTED}"
+            ) from err
 
     def related(self, source: str, kind: str) -> str | None:
         """The member a part's relationship of the given type points to, if any."""
@@ -232,8 +261,10 @@ class _Docx:
         for rel in self.xml(rels).iter(_PKG_RELS):
             if rel.get("Type", "").endswith("/" + kind) and rel.get("TargetMode") != "External":
                 target = rel.get("Target", "")
-                joined = target.lstrip("/") if target.startswith("/") else (
-                    f"{folder}/{target}" if folder else target
+                joined = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else (f"{folder}/{target}" if folder else target)
                 )
                 return _normpath(joined)
         return None
@@ -335,8 +366,21 @@ def _read_docx(path: Path, data: bytes) -> SourceText:
 
 # --------------------------------------------------------------------------- html
 
-_GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "windows-936", "csgb2312",
-             "gb_2312-80", "gb_2312", "euc-cn", "x-euc-cn", "chinese"}
+_GB_NAMES = {
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "windows-936",
+    "csgb2312",
+    "gb_2312-80",
+    "gb_2312",
+    "euc-cn",
+    "x-euc-cn",
+    "chinese",
+}
 _META_CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)|<\?xml[^>]*encoding\s*=\s*["']"""
     rb"""([A-Za-z0-9_.:\-]+)""",
@@ -346,10 +390,13 @@ _META_CHARSET = re.compile(
 
 def _decode_html(path: Path, data: bytes) -> str:
     """Decode a page by its BOM, else as UTF-8 if valid, else by its meta charset or GB18030."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
+            return data[len(bom) :].decode(codec, errors="replace")
     if _looks_binary(data):
         raise PlanError(str(path), f"binary file, {HTML_EXPECTED}")
     try:
@@ -378,19 +425,98 @@ def _decode_html(path: Path, data: bytes) -> str:
         return data.decode(codec, errors="replace")
 
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-         "source", "track", "wbr", "keygen"}
-_CLOSES_P = {"address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl",
-             "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-             "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-             "table", "ul"}
-_BLOCK = _CLOSES_P | {"tr", "tbody", "thead", "tfoot", "caption", "body", "html", "option",
-                      "title", "legend", "summary"}
-_NOISE_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside",
-               "iframe", "select", "button", "input", "textarea", "svg", "canvas", "object",
-               "embed", "head", "map", "audio", "video"}
-_NOISE_CLASS = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|side-bar"
-                          r"|copyright|toolbar", re.I)
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+    "keygen",
+}
+_CLOSES_P = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+}
+_BLOCK = _CLOSES_P | {
+    "tr",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
+    "body",
+    "html",
+    "option",
+    "title",
+    "legend",
+    "summary",
+}
+_NOISE_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "iframe",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "head",
+    "map",
+    "audio",
+    "video",
+}
+_NOISE_CLASS = re.compile(
+    r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|side-bar"
+    r"|copyright|toolbar",
+    re.I,
+)
 _CONTENT_CLASS = re.compile(r"zoom|trs_|article|content|detail|main-?text|artibody", re.I)
 _STRONG_CONTENT = re.compile(r"zoom|trs_|artibody", re.I)
 _FOOTNOTE_ID = re.compile(r"^(?:fn|_?ftn|footnote-?)(\d+)$", re.I)
@@ -561,8 +687,11 @@ class _Page:
         if best is not None:
             # The innermost container that still holds nearly all of it: the text without the
             # title, date and source line that CMS templates put above it.
-            inner = [n for n in self.candidates
-                     if self.contains(best, n) and self.cjk[id(n)] >= 0.9 * self.cjk[id(best)]]
+            inner = [
+                n
+                for n in self.candidates
+                if self.contains(best, n) and self.cjk[id(n)] >= 0.9 * self.cjk[id(best)]
+            ]
             best = max(inner, key=self.depth)
             if self.cjk[id(best)] >= MIN_ARTICLE_CJK and self.cjk[id(best)] >= 0.5 * page_text:
                 return best
@@ -570,8 +699,9 @@ class _Page:
         # text, not counting link text (what menus and lists of related articles are made of).
         node = self.root
         while True:
-            children = [c for c in node.children
-                        if isinstance(c, _Node) and not self.noisy(c, render=False)]
+            children = [
+                c for c in node.children if isinstance(c, _Node) and not self.noisy(c, render=False)
+            ]
             richest = max(children, key=lambda c: self.cjk_text[id(c)], default=None)
             if richest is None or self.cjk_text[id(richest)] < 0.9 * self.cjk_text[id(node)]:
                 break
@@ -653,8 +783,10 @@ class _Renderer:
         ref = self.footnote_ref(node) if tag in ("sup", "a") else None
         if ref is not None:
             self.out.add(f"[footnoteRef:{ref}]", node.line)
-        elif tag == "a" and (_BACKLINK_HREF.match(node.attrs.get("href", "").strip())
-                             or "footnote-back" in node.attrs.get("class", "")):
+        elif tag == "a" and (
+            _BACKLINK_HREF.match(node.attrs.get("href", "").strip())
+            or "footnote-back" in node.attrs.get("class", "")
+        ):
             return
         elif tag == "br":
             self.out.flush(node.line, blank=True, pre=pre)
@@ -708,8 +840,9 @@ def _read_html(path: Path, data: bytes) -> SourceText:
     page = _Page(builder.root)
     article = page.article()
     if article is None:
-        raise PlanError(str(path), "no article found in the HTML page; expected a page with the "
-                        "plan's text")
+        raise PlanError(
+            str(path), "no article found in the HTML page; expected a page with the plan's text"
+        )
     renderer = _Renderer(page)
     renderer.render(article)
     renderer.out.flush()
@@ -747,24 +880,29 @@ def _read_pdf(path: Path, data: bytes) -> SourceText:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise PlanError(str(path), f"encrypted PDF that needs a password; {PDF_EXPECTED} "
-                            "and no password")
+            raise PlanError(
+                str(path), f"encrypted PDF that needs a password; {PDF_EXPECTED} and no password"
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except PlanError:
         raise
     except Exception as err:  # pypdf raises many types on damaged files
-        raise PlanError(str(path), f"unreadable PDF ({type(err).__name__}: {_one_line(err)}); "
-                        f"{PDF_EXPECTED}") from err
+        raise PlanError(
+            str(path), f"unreadable PDF ({type(err).__name__}: {_one_line(err)}); {PDF_EXPECTED}"
+        ) from err
     if not "".join(pages).strip():
-        raise PlanError(str(path), "no text layer; expected a PDF with selectable text (scanned "
-                        "PDFs need OCR first)")
+        raise PlanError(
+            str(path),
+            "no text layer; expected a PDF with selectable text (scanned PDFs need OCR first)",
+        )
     blocks: list[Block] = []
     offset = 0
     for number, page in enumerate(pages, 1):
         blocks.append(Block(offset, len(page), f"page {number}"))
         offset += len(page) + len(PAGE_BREAK)
-    return SourceText(name=path.name, text=PAGE_BREAK.join(pages), format="pdf",
-                      blocks=tuple(blocks))
+    return SourceText(
+        name=path.name, text=PAGE_BREAK.join(pages), format="pdf", blocks=tuple(blocks)
+    )
 
 
 _READERS: dict[str, Callable[[Path, bytes], SourceText]] = {

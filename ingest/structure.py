@@ -114,9 +114,12 @@ class PlanReader:
         lines = split_lines(self.clean)
         parts = self._parts(lines)
         if not any(kind == "areas" for kind, _, _ in parts):
-            raise PlanError(self.source.name, "no development areas found; expected a plan with "
-                            "a part such as “二、发展领域、主要目标和策略措施” and areas "
-                            "such as “（一）妇女与健康”")
+            raise PlanError(
+                self.source.name,
+                "no development areas found; expected a plan with "
+                "a part such as “二、发展领域、主要目标和策略措施” and areas "
+                "such as “（一）妇女与健康”",
+            )
         front = parts[0][2] if parts and parts[0][0] == "front" else []
         plan = self._metadata(front)
         for kind, heading, body in parts:
@@ -137,8 +140,11 @@ class PlanReader:
             elif kind == "monitoring":
                 plan.monitoring += self._items(body, "monitoring", plan)
         if not plan.areas:
-            raise PlanError(self.source.name, "the development-areas part has no areas; expected "
-                            "headings such as “（一）妇女与健康” with 主要目标 and 策略措施")
+            raise PlanError(
+                self.source.name,
+                "the development-areas part has no areas; expected "
+                "headings such as “（一）妇女与健康” with 主要目标 and 策略措施",
+            )
         self._check_complete(parts)
         self._attach_notes(plan)
         plan.citations = [c for node in _citing_nodes(plan) for c in node.citations]
@@ -151,8 +157,12 @@ class PlanReader:
         last = lines[-1] if lines else heading
         if last is not None and not ends_sentence(last.text) and kind != "front":
             line = self.span(last.start, last.end).line
-            raise PlanError(self.source.name, "the document stops mid-sentence (truncated?); "
-                            "expected the complete plan ending with a full sentence", line)
+            raise PlanError(
+                self.source.name,
+                "the document stops mid-sentence (truncated?); "
+                "expected the complete plan ending with a full sentence",
+                line,
+            )
 
     def _parts(self, lines: list[Line]) -> list[tuple[str, Line | None, list[Line]]]:
         """Split lines into (kind, heading, body) parts; front matter first."""
@@ -213,8 +223,11 @@ class PlanReader:
                 flat += front[i + 1].text.replace(" ", "")
             if PERIOD.search(flat.translate(FOLD)):
                 return canonical_title(flat)
-        raise PlanError(self.source.name, "no title found; expected a title line such as "
-                        "“某某县妇女发展规划（2021—2030年）” or a title in the corpus metadata")
+        raise PlanError(
+            self.source.name,
+            "no title found; expected a title line such as "
+            "“某某县妇女发展规划（2021—2030年）” or a title in the corpus metadata",
+        )
 
     def _section(self, key: str, title: str, lines: list[Line]) -> Section:
         text = "\n".join(line.text for line in lines)
@@ -264,9 +277,12 @@ class PlanReader:
                 (i for i, x in enumerate(lines) if MEASURES_LABEL.match(x.folded)), None
             )
             if measures_at is None:
-                raise PlanError(self.source.name, f"area “{title}” has no 策略措施 heading; "
-                                "expected a line “策略措施：” before its measures",
-                                self.span(heading.start, heading.end).line)
+                raise PlanError(
+                    self.source.name,
+                    f"area “{title}” has no 策略措施 heading; "
+                    "expected a line “策略措施：” before its measures",
+                    self.span(heading.start, heading.end).line,
+                )
             goal_lines = lines[(goals_at + 1 if goals_at is not None else 0) : measures_at]
             area = Area(
                 sequence=seq,
@@ -311,16 +327,24 @@ class PlanReader:
     def _targets(self, start: int, end: int, year: int) -> list[Target]:
         passage = self.clean.text.text[start:end]
         return [
-            Target(t.indicator, t.value, t.unit, t.comparator, t.year, t.phrase,
-                   self.span(start + t.start, start + t.end))
+            Target(
+                t.indicator,
+                t.value,
+                t.unit,
+                t.comparator,
+                t.year,
+                t.phrase,
+                self.span(start + t.start, start + t.end),
+            )
             for t in find_targets(passage, year)
         ]
 
     def _citations(self, start: int, end: int) -> list[Citation]:
         passage = self.clean.text.text[start:end]
         return [
-            Citation(c.title, c.kind, c.basis, c.sentence,
-                     self.span(start + c.start, start + c.end))
+            Citation(
+                c.title, c.kind, c.basis, c.sentence, self.span(start + c.start, start + c.end)
+            )
             for c in find_citations(passage)
         ]
 
@@ -337,8 +361,11 @@ class PlanReader:
             offsets = markers.get(raw.marker, [])
             offset = offsets.pop(0) if offsets else None
             target = next(
-                (notes for span, notes in holders
-                 if offset is not None and span.start <= offset < span.end),
+                (
+                    notes
+                    for span, notes in holders
+                    if offset is not None and span.start <= offset < span.end
+                ),
                 plan.notes,
             )
             target.append(note)

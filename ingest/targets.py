@@ -1,4 +1,4 @@
-"""Quantitative targets read from goal and measure text: indicator, value, unit, comparator, year."""
+"""Quantitative targets in goal and measure text: indicator, value, unit, comparator, year."""
 
 from __future__ import annotations
 
@@ -9,23 +9,91 @@ from decimal import Decimal
 from ingest.model import Comparator
 from ingest.normalise import FOLD
 
-_VERBS_AT_LEAST = ("达到并保持在", "达到并稳定在", "提高到", "提高至", "提升到", "提升至", "增加到",
-                   "增加至", "增长到", "上升到", "扩大到", "达到", "不低于", "不少于", "超过", "高于",
-                   "大于", "达")
-_VERBS_AT_MOST = ("下降到", "下降至", "降低到", "降低至", "降至", "减少到", "减少至", "控制在",
-                  "不高于", "不超过", "低于", "小于")
-_VERBS_EXACT = ("保持并巩固在", "保持并稳定在", "巩固并保持在", "保持在", "稳定在", "维持在", "巩固在", "保持", "为")
+_VERBS_AT_LEAST = (
+    "达到并保持在",
+    "达到并稳定在",
+    "提高到",
+    "提高至",
+    "提升到",
+    "提升至",
+    "增加到",
+    "增加至",
+    "增长到",
+    "上升到",
+    "扩大到",
+    "达到",
+    "不低于",
+    "不少于",
+    "超过",
+    "高于",
+    "大于",
+    "达",
+)
+_VERBS_AT_MOST = (
+    "下降到",
+    "下降至",
+    "降低到",
+    "降低至",
+    "降至",
+    "减少到",
+    "减少至",
+    "控制在",
+    "不高于",
+    "不超过",
+    "低于",
+    "小于",
+)
+_VERBS_EXACT = (
+    "保持并巩固在",
+    "保持并稳定在",
+    "巩固并保持在",
+    "保持在",
+    "稳定在",
+    "维持在",
+    "巩固在",
+    "保持",
+    "为",
+)
 _VERB_COMPARATOR: dict[str, Comparator] = (
     {v: "at_least" for v in _VERBS_AT_LEAST}
     | {v: "at_most" for v in _VERBS_AT_MOST}
     | {v: "exactly" for v in _VERBS_EXACT}
 )
 _QUALIFIER: dict[str, Comparator] = {
-    "及以上": "at_least", "以上": "at_least", "以下": "at_most", "以内": "at_most",
+    "及以上": "at_least",
+    "以上": "at_least",
+    "以下": "at_most",
+    "以内": "at_most",
     "左右": "approximately",
 }
-_UNITS = ("个百分点", "/10万", "/十万", "%", "‰", "万人", "万元", "亿元", "个", "所", "名", "户", "人",
-          "家", "项", "次", "岁", "张", "支", "套", "小时", "天", "处", "座", "元", "倍")
+_UNITS = (
+    "个百分点",
+    "/10万",
+    "/十万",
+    "%",
+    "‰",
+    "万人",
+    "万元",
+    "亿元",
+    "个",
+    "所",
+    "名",
+    "户",
+    "人",
+    "家",
+    "项",
+    "次",
+    "岁",
+    "张",
+    "支",
+    "套",
+    "小时",
+    "天",
+    "处",
+    "座",
+    "元",
+    "倍",
+)
 
 _verbs = "|".join(sorted(_VERB_COMPARATOR, key=len, reverse=True))
 _units = "|".join(re.escape(u) for u in _UNITS)

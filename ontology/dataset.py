@@ -5,6 +5,7 @@ Output is deterministic: the same documents give the same quads, serialised in s
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,23 +27,46 @@ PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 
 PREFIXES = {
-    "pg": PG, "pgid": PGID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCT,
-    "prov": PROV, "org": ORG,
+    "pg": PG,
+    "pgid": PGID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCT,
+    "prov": PROV,
+    "org": ORG,
 }
 
-LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal",
-          "county": "County"}
-COMPARATORS = {"at_least": "AtLeast", "at_most": "AtMost", "approximately": "Approximately",
-               "exactly": "Exactly"}
-ITEM_CLASSES = {"goal": "Goal", "measure": "Measure", "project": "KeyProject",
-                "implementation": "ImplementationItem", "monitoring": "MonitoringItem",
-                "principle": "Principle"}
+LEVELS = {
+    "national": "National",
+    "provincial": "Provincial",
+    "municipal": "Municipal",
+    "county": "County",
+}
+COMPARATORS = {
+    "at_least": "AtLeast",
+    "at_most": "AtMost",
+    "approximately": "Approximately",
+    "exactly": "Exactly",
+}
+ITEM_CLASSES = {
+    "goal": "Goal",
+    "measure": "Measure",
+    "project": "KeyProject",
+    "implementation": "ImplementationItem",
+    "monitoring": "MonitoringItem",
+    "principle": "Principle",
+}
 
 VOCABULARY_GRAPH = PGID + "graph/vocabulary"
 CITED_GRAPH = PGID + "graph/cited"
 ONTOLOGY_GRAPH = PGID + "graph/ontology"
-SHARED_GRAPHS = {VOCABULARY_GRAPH: "vocabulary", CITED_GRAPH: "vocabulary",
-                 ONTOLOGY_GRAPH: "ontology"}
+SHARED_GRAPHS = {
+    VOCABULARY_GRAPH: "vocabulary",
+    CITED_GRAPH: "vocabulary",
+    ONTOLOGY_GRAPH: "ontology",
+}
 ONTOLOGY_DIR = Path(__file__).resolve().parent
 
 Term = NamedNode | Literal
@@ -185,7 +209,7 @@ class DatasetBuilder:
             self.vocab.add(r, A, pg("Region"))
             self.vocab.add(r, LABEL, zh(name))
             self.vocab.add(r, pg("level"), pg(LEVELS[level]))
-        for child, parent in zip(nodes, nodes[1:], strict=False):
+        for child, parent in itertools.pairwise(nodes):
             self.vocab.add(child, pg("partOf"), parent)
         return nodes[0]
 
@@ -272,8 +296,10 @@ class _Context:
             g.add(node, pg("areaType"), pid("area-type/" + kind))
         self.span(node, area.span)
         self.notes(node, area.notes)
-        for prop, kind_, items in (("hasGoal", "goal", area.goals),
-                                   ("hasMeasure", "measure", area.measures)):
+        for prop, kind_, items in (
+            ("hasGoal", "goal", area.goals),
+            ("hasMeasure", "measure", area.measures),
+        ):
             for item in items:
                 it = NamedNode(f"{node.value}/{kind_}/{item.sequence}")
                 g.add(node, pg(prop), it)

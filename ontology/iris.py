@@ -20,8 +20,12 @@ AREA_TYPES = (
     ("environment", "环境"),
     ("law", "法律"),
 )
-_TOPICS = (("妇女发展纲要", "women-outline"), ("儿童发展纲要", "children-outline"),
-           ("妇女发展规划", "women"), ("儿童发展规划", "children"))
+_TOPICS = (
+    ("妇女发展纲要", "women-outline"),
+    ("儿童发展纲要", "children-outline"),
+    ("妇女发展规划", "women"),
+    ("儿童发展规划", "children"),
+)
 _PERIOD = re.compile(r"（(\d{4})—(\d{4})年?）")
 _REGION_END = re.compile(r"^(?:.{1,8}?(?:自治区|省))?(?:.{1,8}?市)?(?:.{1,6}?(?:县|区|旗))?")
 _NATIONAL = ("中国", "国家", "全国")
@@ -61,10 +65,7 @@ class RegionNames:
         if region is None:
             m = _REGION_END.match(head)
             region = m.group(0) if m else ""
-        if region in _NATIONAL:
-            region_slug = "china"
-        else:
-            region_slug = self.slug(region) if region else ""
+        region_slug = "china" if region in _NATIONAL else self.slug(region) if region else ""
         rest = head[len(region) :]
         topic = next((s for word, s in _TOPICS if word in rest), None) or slug(rest)[:60]
         parts = [region_slug, topic] + ([f"{period.group(1)}-{period.group(2)}"] if period else [])

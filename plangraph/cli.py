@@ -65,12 +65,20 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
-@click.option("--graphs", type=click.Path(path_type=Path),
-              help="Write the TriG dataset here [settings.graphs when building the corpus].")
+@click.option(
+    "--graphs",
+    type=click.Path(path_type=Path),
+    help="Write the TriG dataset here [settings.graphs when building the corpus].",
+)
 @click.option("--no-graphs", is_flag=True, help="Do not write TriG files.")
 @click.pass_obj
-def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, graphs: Path | None,
-          no_graphs: bool) -> None:
+def build(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    store: Path | None,
+    graphs: Path | None,
+    no_graphs: bool,
+) -> None:
     """Build the store from the corpus (default) or the given documents.
 
     The new store is built aside and swapped in: a failed build leaves the old store whole."""
@@ -82,22 +90,30 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, graph
     if graphs is None and not paths and not no_graphs:
         graphs = settings.graphs
     try:
-        result = run_build(settings, list(paths) or None, store or settings.store,
-                           None if no_graphs else graphs)
+        result = run_build(
+            settings, list(paths) or None, store or settings.store, None if no_graphs else graphs
+        )
     except PlanError as err:
         fail(f"{err} (the store was left as it was)")
     elapsed = time.perf_counter() - started
     assert result.store is not None
-    click.echo(f"built {result.store.store}: {len(result.documents)} plans, "
-               f"{result.store.quads} quads in {result.store.graphs} graphs, {elapsed:.2f} s")
+    click.echo(
+        f"built {result.store.store}: {len(result.documents)} plans, "
+        f"{result.store.quads} quads in {result.store.graphs} graphs, {elapsed:.2f} s"
+    )
     for path in result.graph_files:
         click.echo(f"wrote {path}")
 
 
 @main.command()
 @click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
-@click.option("--format", "fmt", type=click.Choice(["nquads", "trig", "turtle", "jsonld"]),
-              default="nquads", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nquads", "trig", "turtle", "jsonld"]),
+    default="nquads",
+    show_default=True,
+)
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output file.")
 @click.pass_obj
 def export(settings: Settings, store: Path | None, fmt: str, out: Path) -> None:
@@ -114,8 +130,13 @@ def export(settings: Settings, store: Path | None, fmt: str, out: Path) -> None:
 @main.command()
 @click.argument("sparql")
 @click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_obj
 def query(settings: Settings, sparql: str, store: Path | None, fmt: str) -> None:
     """Run SPARQL over all plans (the default graph is the union of all graphs).
@@ -130,8 +151,9 @@ def query(settings: Settings, sparql: str, store: Path | None, fmt: str) -> None
         except OSError as err:
             fail(f"{sparql[1:]}: cannot read the query file: {err.strerror}")
     try:
-        result = run_query(open_store(store or settings.store), sparql,
-                           None if fmt == "table" else fmt)
+        result = run_query(
+            open_store(store or settings.store), sparql, None if fmt == "table" else fmt
+        )
     except StoreError as err:
         fail(str(err))
     if result.boolean is not None:

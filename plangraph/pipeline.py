@@ -38,8 +38,12 @@ def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
     return build_dataset(docs, load_corpus(settings.corpus))
 
 
-def build(settings: Settings, paths: list[Path] | None = None, store: Path | None = None,
-          graphs: Path | None = None) -> BuildResult:
+def build(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    store: Path | None = None,
+    graphs: Path | None = None,
+) -> BuildResult:
     """Parse, build the dataset, then write graphs/ and swap in a new store (either optional)."""
     docs = parse_all(settings, paths)
     dataset = dataset_for(settings, docs)

@@ -34,8 +34,10 @@ def plan_table(plan: Plan) -> str:
             len(area.notes) + sum(len(i.notes) for i in items),
         ]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        rows.append(f"  {area.sequence:>2}  {pad(area.title, 22)}{counts[0]:>6}{counts[1]:>9}"
-                    f"{counts[2]:>8}{counts[3]:>6}")
+        rows.append(
+            f"  {area.sequence:>2}  {pad(area.title, 22)}{counts[0]:>6}{counts[1]:>9}"
+            f"{counts[2]:>8}{counts[3]:>6}"
+        )
     rows.append(f"      {pad('total', 22)}{totals[0]:>6}{totals[1]:>9}{totals[2]:>8}{totals[3]:>6}")
     basis = sum(1 for c in plan.citations if c.basis)
     rows.append(
@@ -50,8 +52,10 @@ def result_table(variables: list[str], rows: list[list[str | None]]) -> str:
     """SPARQL results as an aligned text table."""
     cells = [[v or "" for v in row] for row in rows]
     widths = [max([width(v)] + [width(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    lines = ["  ".join(pad(v, w) for v, w in zip(variables, widths, strict=True)),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(pad(v, w) for v, w in zip(variables, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)) for r in cells]
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines)

@@ -50,7 +50,9 @@ class NetworkReport:
     graph: nx.Graph
 
 
-def responsibility_rows(store: Store, kinds: tuple[str, ...] = ("measure",)) -> list[dict[str, str]]:
+def responsibility_rows(
+    store: Store, kinds: tuple[str, ...] = ("measure",)
+) -> list[dict[str, str]]:
     """Every responsibility of the given item kinds, one dict a row."""
     result = run_query(store, RESPONSIBILITIES)
     rows = [dict(zip(result.variables, r, strict=True)) for r in result.rows]
@@ -71,16 +73,22 @@ def network(rows: list[dict[str, str]], scope: str) -> NetworkReport:
     roles = Counter((r["dept"], r["role"]) for r in rows)
     loads = [
         DepartmentLoad(
-            department=g.nodes[d]["label"], type=g.nodes[d]["type"],
-            lead=roles[(d, "lead")], support=roles[(d, "support")],
-            co_owners=co.degree(d), degree_centrality=round(degree.get(d, 0.0), 4),
+            department=g.nodes[d]["label"],
+            type=g.nodes[d]["type"],
+            lead=roles[(d, "lead")],
+            support=roles[(d, "support")],
+            co_owners=co.degree(d),
+            degree_centrality=round(degree.get(d, 0.0), 4),
             betweenness=round(between.get(d, 0.0), 4),
         )
         for d in depts
     ]
     loads.sort(key=lambda x: (-(x.lead + x.support), -x.lead, x.department))
     pairs = sorted(
-        ((g.nodes[a]["label"], g.nodes[b]["label"], w["weight"]) for a, b, w in co.edges(data=True)),
+        (
+            (g.nodes[a]["label"], g.nodes[b]["label"], w["weight"])
+            for a, b, w in co.edges(data=True)
+        ),
         key=lambda p: (-p[2], p[0], p[1]),
     )
     items = sum(1 for _, d in g.nodes(data=True) if d["bipartite"] == "item")
@@ -97,15 +105,19 @@ def reports(store: Store, kinds: tuple[str, ...] = ("measure",)) -> list[Network
 
 def render(report: NetworkReport, top: int = 15) -> str:
     """A readable text report of one scope."""
-    lines = [f"== {report.scope}: {report.measures} items, {len(report.departments)} departments",
-             f"{'department':<24}{'lead':>6}{'support':>9}{'co-owners':>11}{'degree':>8}"
-             f"{'between':>9}"]
+    lines = [
+        f"== {report.scope}: {report.measures} items, {len(report.departments)} departments",
+        f"{'department':<24}{'lead':>6}{'support':>9}{'co-owners':>11}{'degree':>8}{'between':>9}",
+    ]
     for d in report.departments[:top]:
-        lines.append(f"{d.department:<24}{d.lead:>6}{d.support:>9}{d.co_owners:>11}"
-                     f"{d.degree_centrality:>8.3f}{d.betweenness:>9.3f}")
+        lines.append(
+            f"{d.department:<24}{d.lead:>6}{d.support:>9}{d.co_owners:>11}"
+            f"{d.degree_centrality:>8.3f}{d.betweenness:>9.3f}"
+        )
     if report.shared_pairs:
-        lines.append("most shared: " + "; ".join(f"{a} + {b} ({n})"
-                                                 for a, b, n in report.shared_pairs[:5]))
+        lines.append(
+            "most shared: " + "; ".join(f"{a} + {b} ({n})" for a, b, n in report.shared_pairs[:5])
+        )
     return "\n".join(lines)
 
 

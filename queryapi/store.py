@@ -27,8 +27,11 @@ EXPORT_FORMATS = {
     "turtle": RdfFormat.TURTLE,
     "jsonld": RdfFormat.JSON_LD,
 }
-RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "json": QueryResultsFormat.JSON,
-                  "tsv": QueryResultsFormat.TSV}
+RESULT_FORMATS = {
+    "csv": QueryResultsFormat.CSV,
+    "json": QueryResultsFormat.JSON,
+    "tsv": QueryResultsFormat.TSV,
+}
 
 
 class StoreError(Exception):
@@ -106,8 +109,9 @@ def run_query(store: Store, sparql: str, result_format: str | None = None) -> Qu
     if isinstance(result, QuerySolutions):
         variables = [v.value for v in result.variables]
         if result_format in RESULT_FORMATS:
-            return QueryResult(variables, [], serialized=result.serialize(
-                format=RESULT_FORMATS[result_format]))
+            return QueryResult(
+                variables, [], serialized=result.serialize(format=RESULT_FORMATS[result_format])
+            )
         rows = [[_text(s[v]) for v in variables] for s in result]
         return QueryResult(variables, rows)
     buf = io.BytesIO()

@@ -24,8 +24,9 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
     """Validate one rdflib graph (the union of the dataset) against the shapes."""
     shapes = rdflib.Graph().parse(SHAPES)
     ontology = rdflib.Graph().parse(ONTOLOGY)
-    conforms, report, text = validate(data, shacl_graph=shapes, ont_graph=ontology,
-                                      inference="rdfs", advanced=True)
+    conforms, report, text = validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", advanced=True
+    )
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     violations = sum(1 for _ in report.subjects(rdflib.RDF.type, sh.ValidationResult))
     return ValidationReport(bool(conforms), violations, str(text))

@@ -123,8 +123,10 @@ def to_docx(text: str, path: Path) -> Path:
                 footnotes.setdefault(note_id, bodies[note_id])
             elif m.group(2) is not None:
                 name = xml_escape(m.group(2), {'"': "&quot;"})
-                parts.append(f'<w:bookmarkStart w:id="{bookmark}" w:name="{name}"/>'
-                             f'<w:bookmarkEnd w:id="{bookmark}"/>')
+                parts.append(
+                    f'<w:bookmarkStart w:id="{bookmark}" w:name="{name}"/>'
+                    f'<w:bookmarkEnd w:id="{bookmark}"/>'
+                )
                 bookmark += 1
             else:
                 parts.append(_docx_runs(m.group()))  # a mark without a body stays literal
@@ -156,19 +158,28 @@ def to_docx(text: str, path: Path) -> Path:
             ("word/styles.xml", _STYLES),
             ("word/footnotes.xml", footnotes_xml),
         ):
-            zf.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data.encode("utf-8"),
-                        compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                zipfile.ZipInfo(name, _ZIP_TIME),
+                data.encode("utf-8"),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return path
 
 
 # --------------------------------------------------------------------------- html
 
 NAV_ITEMS = ("首页", "政务公开", "政策文件", "政务服务", "互动交流", "走进本区", "专题专栏")
-SIDEBAR_ITEMS = ("区政府常务会议召开研究部署近期重点工作", "关于开展安全生产大检查的通知",
-                 "我区召开优化营商环境工作推进会", "2022年政府信息公开工作年度报告")
-FOOTER_TEXT = ("版权所有：区人民政府办公室　主办单位：区政务服务数据管理局",
-               "网站标识码：4402030001　粤ICP备05012345号　粤公网安备 44020302000123号",
-               "联系电话：0751-6683126　地址：区政府大院一号楼　建议使用1366×768分辨率浏览")
+SIDEBAR_ITEMS = (
+    "区政府常务会议召开研究部署近期重点工作",
+    "关于开展安全生产大检查的通知",
+    "我区召开优化营商环境工作推进会",
+    "2022年政府信息公开工作年度报告",
+)
+FOOTER_TEXT = (
+    "版权所有：区人民政府办公室　主办单位：区政务服务数据管理局",
+    "网站标识码：4402030001　粤ICP备05012345号　粤公网安备 44020302000123号",
+    "联系电话：0751-6683126　地址：区政府大院一号楼　建议使用1366×768分辨率浏览",
+)
 SCRIPT_TEXT = "var msg = '欢迎访问本网站，请使用谷歌浏览器浏览'; document.title += '';"
 
 
@@ -211,8 +222,9 @@ def to_html(text: str, path: Path, title: str, encoding: str = "utf-8") -> Path:
     site = escape(_site_name(title))
     charset = "gb2312" if encoding.lower().replace("-", "") in ("gb18030", "gbk") else encoding
     nav = "".join(f'<li><a href="/col{i}/">{item}</a></li>' for i, item in enumerate(NAV_ITEMS))
-    side = "".join(f'<li><a href="/art/{i}.html">{item}</a></li>'
-                   for i, item in enumerate(SIDEBAR_ITEMS))
+    side = "".join(
+        f'<li><a href="/art/{i}.html">{item}</a></li>' for i, item in enumerate(SIDEBAR_ITEMS)
+    )
     foot = "".join(f"<p>{line}</p>" for line in FOOTER_TEXT)
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -240,7 +252,7 @@ def to_html(text: str, path: Path, title: str, encoding: str = "utf-8") -> Path:
 <div class="share-bar">分享到：<a href="#">微信</a><a href="#">微博</a><a href="#">QQ空间</a></div>
 <div id="zoom" class="TRS_Editor">
 {chr(10).join(paragraphs)}
-{f'<ol class="footnotes">{footnotes}</ol>' if footnotes else ''}
+{f'<ol class="footnotes">{footnotes}</ol>' if footnotes else ""}
 </div>
 <div class="article-tools"><a href="javascript:window.print()">【打印本页】</a>
 <a href="javascript:window.close()">【关闭窗口】</a></div>
@@ -366,8 +378,9 @@ def paginate(text: str, title: str, width: int = 38, lines_per_page: int = 40) -
     return pages
 
 
-def to_pdf_text(text: str, path: Path, title: str, width: int = 38,
-                lines_per_page: int = 40) -> Path:
+def to_pdf_text(
+    text: str, path: Path, title: str, width: int = 38, lines_per_page: int = 40
+) -> Path:
     """Write the text a PDF's text layer gives for the plan (see paginate), as UTF-8 text.
 
     Pages are joined by a line holding a form feed ("\\n\\f\\n"), as the PDF reader joins them.
@@ -424,17 +437,26 @@ def to_pdf(text: str, path: Path, title: str, width: int = 38, lines_per_page: i
             ops.append(f"{_pdf_string(line)} Tj")
         ops.append("ET")
         stream = zlib.compress("\n".join(ops).encode("ascii"))
-        contents = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
-                       + stream + b"\nendstream")
-        kids.append(add(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, contents)
-        ))
+        contents = add(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+            + stream
+            + b"\nendstream"
+        )
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, contents)
+            )
+        )
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-        b" ".join(b"%d 0 R" % k for k in kids), len(kids))
-    info = add(b"<< /Title <%s> /Producer (plangraph tests) >>"
-               % ("\ufeff" + title).encode("utf-16-be").hex().upper().encode("ascii"))
+        b" ".join(b"%d 0 R" % k for k in kids),
+        len(kids),
+    )
+    info = add(
+        b"<< /Title <%s> /Producer (plangraph tests) >>"
+        % ("\ufeff" + title).encode("utf-16-be").hex().upper().encode("ascii")
+    )
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, obj in enumerate(objects, 1):
@@ -444,7 +466,10 @@ def to_pdf(text: str, path: Path, title: str, width: int = 38, lines_per_page: i
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, info, xref)
+        len(objects) + 1,
+        info,
+        xref,
+    )
     path = Path(path)
     path.write_bytes(bytes(out))
     return path

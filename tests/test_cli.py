@@ -15,8 +15,9 @@ PLANGRAPH = Path(sys.executable).with_name("plangraph")
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(PLANGRAPH), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [str(PLANGRAPH), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_parse_prints_a_table_per_plan():
@@ -43,8 +44,9 @@ def test_a_bad_file_in_a_batch_fails_alone(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     notice = tmp_path / "notice.txt"
-    notice.write_text("关于做好春节期间安全生产工作的通知。\n各单位要切实做好值班值守。\n",
-                      encoding="utf-8")
+    notice.write_text(
+        "关于做好春节期间安全生产工作的通知。\n各单位要切实做好值班值守。\n", encoding="utf-8"
+    )
     bomb = tmp_path / "bomb.docx"
     bomb.write_bytes(b"PK\x03\x04 not really a zip")
     out = run("parse", str(empty), "data/plans/kaiping.txt", str(notice), str(bomb))

@@ -123,8 +123,11 @@ def test_docx_footnotes_and_bookmarks_are_real_word_elements(tmp_path):
     assert len(refs) == 41
     assert re.findall(r'<w:footnoteReference w:id="(\d+)"/>', document) == refs
     assert document.count("<w:bookmarkStart ") == len(BOOKMARK.findall(text)) == 2
-    bodies = {n.get(W + "id"): "".join(t.text or "" for t in n.iter(W + "t"))
-              for n in footnotes.iter(W + "footnote") if n.get(W + "type") is None}
+    bodies = {
+        n.get(W + "id"): "".join(t.text or "" for t in n.iter(W + "t"))
+        for n in footnotes.iter(W + "footnote")
+        if n.get(W + "type") is None
+    }
     expected = dict(note for line in text.split("\n") for note in split_notes(line)[1])
     assert bodies == expected
     assert bodies["0"].startswith(" 国家和省规划目标设定为70%")
@@ -167,7 +170,7 @@ def test_docx_as_word_writes_it(tmp_path):
     body = (
         # a title split over runs, with tab stops in the paragraph properties (not tabs)
         '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>'
-        f"<w:r><w:t>{title[:3]}</w:t></w:r><w:proofErr w:type=\"spellStart\"/>"
+        f'<w:r><w:t>{title[:3]}</w:t></w:r><w:proofErr w:type="spellStart"/>'
         f"<w:r><w:rPr><w:b/></w:rPr><w:t>{title[3:]}</w:t></w:r></w:p>"
         # a hyperlink, an insertion and a deletion under change tracking
         f'<w:p><w:hyperlink r:id="rId9" xmlns:r="urn:r"><w:r><w:t>{period}</w:t></w:r>'
@@ -177,10 +180,10 @@ def test_docx_as_word_writes_it(tmp_path):
         '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE '
         '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         '<w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        '<w:r><w:tab/><w:t>页</w:t><w:br/><w:t>续</w:t></w:r></w:p>'
+        "<w:r><w:tab/><w:t>页</w:t><w:br/><w:t>续</w:t></w:r></w:p>"
         # a table: one line per cell paragraph
-        '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>指标</w:t></w:r></w:p></w:tc>'
-        '<w:tc><w:p><w:r><w:t>目标值</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>指标</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>目标值</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
         # a text box, whose fallback copy for old readers must not be read twice
         '<w:p><w:r><w:t>框外</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
         f"<w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>{goal}</w:t></w:r></w:p>"
@@ -193,7 +196,14 @@ def test_docx_as_word_writes_it(tmp_path):
         zf.writestr("word/document.xml", word_document(body))
     source = read_source(path)
     assert source.text.split("\n") == [
-        title, f"{period} 新", "3\t页", "续", "指标", "目标值", "框外", goal,
+        title,
+        f"{period} 新",
+        "3\t页",
+        "续",
+        "指标",
+        "目标值",
+        "框外",
+        goal,
     ]
     assert [b.locator.rsplit(" ", 1)[1] for b in source.blocks] == list("1234567")
 
@@ -203,8 +213,20 @@ def test_docx_as_word_writes_it(tmp_path):
 
 def furniture_absent(source_text: str, original: str) -> None:
     """No menu, breadcrumb, sidebar, footer or script text of the page is in what was read."""
-    pieces = [*NAV_ITEMS, *SIDEBAR_ITEMS, "当前位置", "发布时间", "浏览次数", "打印本页",
-              "关闭窗口", "热点信息", "中国政府网", "请输入关键字", "分享到", "人民政府门户网站"]
+    pieces = [
+        *NAV_ITEMS,
+        *SIDEBAR_ITEMS,
+        "当前位置",
+        "发布时间",
+        "浏览次数",
+        "打印本页",
+        "关闭窗口",
+        "热点信息",
+        "中国政府网",
+        "请输入关键字",
+        "分享到",
+        "人民政府门户网站",
+    ]
     pieces += [p for line in FOOTER_TEXT for p in line.split("\u3000")]
     pieces += re.findall(r"[\u4e00-\u9fff，]+", SCRIPT_TEXT)
     leaked = [p for p in pieces if p and p not in original and p in source_text]
@@ -276,11 +298,17 @@ def test_html_gb_encoded_page_reads_the_same(tmp_path):
     ("variant", "old", "new"),
     [
         # no CMS content container: the densest block is taken
-        ("plain", ('<div class="article">', '<div id="zoom" class="TRS_Editor">'),
-         ('<div class="box">', '<div class="wrap">')),
+        (
+            "plain",
+            ('<div class="article">', '<div id="zoom" class="TRS_Editor">'),
+            ('<div class="box">', '<div class="wrap">'),
+        ),
         # an ASP.NET page: everything inside one form
-        ("aspnet", ("<body>", "</body>"), ('<body><form id="form1" method="post">',
-                                           "</form></body>")),
+        (
+            "aspnet",
+            ("<body>", "</body>"),
+            ('<body><form id="form1" method="post">', "</form></body>"),
+        ),
     ],
 )
 def test_html_article_is_found_in_other_layouts(tmp_path, variant, old, new):
@@ -300,8 +328,10 @@ def test_html_article_is_found_in_other_layouts(tmp_path, variant, old, new):
 def word_html_ref(m: re.Match[str]) -> str:
     """A footnote mark as Word's HTML export writes it (Word numbers notes from 1)."""
     k = int(m.group(1)) + 1
-    return (f'</span><a href="#_ftn{k}" name="_ftnref{k}"><span class=MsoFootnoteReference>'
-            f"[{k}]</span></a><span lang=ZH-CN>")
+    return (
+        f'</span><a href="#_ftn{k}" name="_ftnref{k}"><span class=MsoFootnoteReference>'
+        f"[{k}]</span></a><span lang=ZH-CN>"
+    )
 
 
 def test_html_saved_from_word_keeps_its_footnotes(tmp_path):
@@ -309,20 +339,26 @@ def test_html_saved_from_word_keeps_its_footnotes(tmp_path):
     paragraphs, notes, expected, expected_notes = [], [], [], []
     for line in plan_text("panyu").split("\n")[22:31]:
         head, bodies = split_notes(line)
-        paragraphs.append(f"<p class=MsoNormal><span lang=ZH-CN>{REF.sub(word_html_ref, head)}"
-                          "</span></p>")
+        paragraphs.append(
+            f"<p class=MsoNormal><span lang=ZH-CN>{REF.sub(word_html_ref, head)}</span></p>"
+        )
         for n, body in bodies:
             k = int(n) + 1
-            notes.append(f"<div style='mso-element:footnote' id=ftn{k}><p class=MsoFootnoteText>"
-                         f'<a href="#_ftnref{k}" name="_ftn{k}"><span class=MsoFootnoteReference>'
-                         f"[{k}]</span></a>{body}</p></div>")
+            notes.append(
+                f"<div style='mso-element:footnote' id=ftn{k}><p class=MsoFootnoteText>"
+                f'<a href="#_ftnref{k}" name="_ftn{k}"><span class=MsoFootnoteReference>'
+                f"[{k}]</span></a>{body}</p></div>"
+            )
             expected_notes.append(f"[{k}: {body.strip()}]")
         expected.append(REF.sub(lambda m: f"[footnoteRef:{int(m.group(1)) + 1}]", head).strip())
-    page = ('<html><head><meta http-equiv=Content-Type content="text/html; charset=gb2312">'
-            "<style>p.MsoNormal {margin:0cm}</style></head><body lang=ZH-CN>\n"
-            "<div class=WordSection1>\n" + "\n".join(paragraphs) + "\n</div>\n"
-            "<div style='mso-element:footnote-list'><br clear=all><hr align=left size=1>\n"
-            + "\n".join(notes) + "\n</div></body></html>")
+    page = (
+        '<html><head><meta http-equiv=Content-Type content="text/html; charset=gb2312">'
+        "<style>p.MsoNormal {margin:0cm}</style></head><body lang=ZH-CN>\n"
+        "<div class=WordSection1>\n" + "\n".join(paragraphs) + "\n</div>\n"
+        "<div style='mso-element:footnote-list'><br clear=all><hr align=left size=1>\n"
+        + "\n".join(notes)
+        + "\n</div></body></html>"
+    )
     path = tmp_path / "panyu.htm"
     path.write_bytes(page.encode("gb18030"))
     source = read_source(path)
@@ -485,8 +521,10 @@ def docx_bytes(tmp_path: Path, key: str = "panyu") -> bytes:
     return to_docx(plan_text(key), tmp_path / "valid.docx").read_bytes()
 
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00"
-       b"\x00\x5c\x72\xa8\x66\x00\x00\x00\x0aIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00"
+    b"\x00\x5c\x72\xa8\x66\x00\x00\x00\x0aIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01"
+)
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00\x3e\x00\x01\x00\x00\x00" + bytes(200)
 NO_ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>首页</title>
 <script>var s = "{cjk}";</script></head><body>
@@ -501,8 +539,9 @@ NO_ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>首页</
 def no_article_page() -> bytes:
     """A portal page: menus, lists of links and a long footer, but no article."""
     words = plan_text("kaiping")[200:800].replace("\n", "")
-    links = "".join(f'<li><a href="/a/{i}.html">{words[i * 20 : i * 20 + 20]}</a></li>'
-                    for i in range(25))
+    links = "".join(
+        f'<li><a href="/a/{i}.html">{words[i * 20 : i * 20 + 20]}</a></li>' for i in range(25)
+    )
     return NO_ARTICLE.format(cjk=words, links=links).encode("utf-8")
 
 
@@ -523,37 +562,66 @@ BAD_FILES = {
     "program.txt": (ELF, "binary file"),
     "utf16.txt": ("2021—2030年妇女发展规划\n".encode("utf-16-le") * 50, "binary file"),
     "damaged.txt": (damaged_utf8(), r"invalid UTF-8 at byte (4998|4999|5000); expected a UTF-8"),
-    "truncated.docx": (lambda tmp, bomb: docx_bytes(tmp)[: len(docx_bytes(tmp)) // 2],
-                       "not a zip archive"),
-    "archive.docx": (lambda tmp, bomb: zip_of({"readme.txt": "妇女发展规划".encode()}),
-                     "without word/document.xml; expected a Word .docx document"),
+    "truncated.docx": (
+        lambda tmp, bomb: docx_bytes(tmp)[: len(docx_bytes(tmp)) // 2],
+        "not a zip archive",
+    ),
+    "archive.docx": (
+        lambda tmp, bomb: zip_of({"readme.txt": "妇女发展规划".encode()}),
+        "without word/document.xml; expected a Word .docx document",
+    ),
     "bomb.docx": (lambda tmp, bomb: bomb.read_bytes(), "not a zip bomb"),
     "lying.docx": (lambda tmp, bomb: lying_sizes(bomb, 4000), "damaged archive member .*CRC"),
-    "dense.docx": (lambda tmp, bomb: zip_of({"word/document.xml": bytes(20 << 20)}, level=9),
-                   r"compressed \d+:1"),
-    "entities.docx": (lambda tmp, bomb: zip_of({"word/document.xml": (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
-        b'"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>')}),
-        "DOCTYPE"),
-    "malformed.docx": (lambda tmp, bomb: zip_of({"word/document.xml": word_document(
-        "<w:p><w:r><w:t>妇女</w:r></w:p>")}), "not well-formed XML"),
-    "not-word.docx": (lambda tmp, bomb: zip_of({"word/document.xml": b"<html>x</html>"}),
-                      "not a WordprocessingML document"),
-    "blank.docx": (lambda tmp, bomb: to_docx("\n\n", tmp / "b.docx").read_bytes(),
-                   "empty document"),
-    "portal.html": (no_article_page(), "no article found in the HTML page; expected a page "
-                    "with the plan's text"),
+    "dense.docx": (
+        lambda tmp, bomb: zip_of({"word/document.xml": bytes(20 << 20)}, level=9),
+        r"compressed \d+:1",
+    ),
+    "entities.docx": (
+        lambda tmp, bomb: zip_of(
+            {
+                "word/document.xml": (
+                    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
+                    b'"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>'
+                )
+            }
+        ),
+        "DOCTYPE",
+    ),
+    "malformed.docx": (
+        lambda tmp, bomb: zip_of(
+            {"word/document.xml": word_document("<w:p><w:r><w:t>妇女</w:r></w:p>")}
+        ),
+        "not well-formed XML",
+    ),
+    "not-word.docx": (
+        lambda tmp, bomb: zip_of({"word/document.xml": b"<html>x</html>"}),
+        "not a WordprocessingML document",
+    ),
+    "blank.docx": (
+        lambda tmp, bomb: to_docx("\n\n", tmp / "b.docx").read_bytes(),
+        "empty document",
+    ),
+    "portal.html": (
+        no_article_page(),
+        "no article found in the HTML page; expected a page with the plan's text",
+    ),
     "image.html": (PNG, "binary file"),
     "plan.xyz": (b"plan", "unsupported format '.xyz'; expected .txt, .md, .docx, .html or .pdf"),
     "plan": (b"plan", "unsupported format without a suffix"),
     "garbage.pdf": (random.Random(7).randbytes(3000), "not a PDF file"),
     "broken.pdf": (b"%PDF-1.4\n" + random.Random(8).randbytes(3000), "unreadable PDF"),
-    "truncated.pdf": (lambda tmp, bomb: to_pdf(plan_text("luzhai"), tmp / "t.pdf", "鹿寨")
-                      .read_bytes()[:30000], "unreadable PDF"),
-    "locked.pdf": (lambda tmp, bomb: encrypted_pdf(tmp, "secret"),
-                   "encrypted PDF that needs a password"),
-    "scanned.pdf": (lambda tmp, bomb: to_pdf("", tmp / "s.pdf", "空白").read_bytes(),
-                    r"no text layer; expected a PDF with selectable text \(scanned PDFs need"),
+    "truncated.pdf": (
+        lambda tmp, bomb: to_pdf(plan_text("luzhai"), tmp / "t.pdf", "鹿寨").read_bytes()[:30000],
+        "unreadable PDF",
+    ),
+    "locked.pdf": (
+        lambda tmp, bomb: encrypted_pdf(tmp, "secret"),
+        "encrypted PDF that needs a password",
+    ),
+    "scanned.pdf": (
+        lambda tmp, bomb: to_pdf("", tmp / "s.pdf", "空白").read_bytes(),
+        r"no text layer; expected a PDF with selectable text \(scanned PDFs need",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from tests.renderings import to_docx, to_html, to_pdf_text
 
 def comparable(doc) -> dict:
     """The model without spans, with whitespace inside texts squeezed (wrapping moves it)."""
+
     def squeeze(value):
         if isinstance(value, str):
             return re.sub(r"\s+", "", value)
@@ -22,6 +23,7 @@ def comparable(doc) -> dict:
         if isinstance(value, list):
             return [squeeze(v) for v in value]
         return value
+
     return squeeze(doc.plan.to_dict(spans=False))
 
 

@@ -33,7 +33,8 @@ def parse_or_fail(name: str, text: str) -> None:
 
 mutation = st.tuples(
     st.sampled_from(["cut", "delete", "duplicate", "insert", "swap"]),
-    st.floats(0, 1), st.floats(0, 1),
+    st.floats(0, 1),
+    st.floats(0, 1),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
 )
 
@@ -67,8 +68,11 @@ def test_arbitrary_text_parses_or_fails_clearly(text):
     ("text", "expected"),
     [
         ("关于做好春节期间安全生产工作的通知。各单位要切实做好值班值守。", "no development areas"),
-        ("鹿寨县妇女发展规划（2021—2030年）\n一、总体要求\n（一）指导思想\n坚持以人民为中心。\n"
-         "二、发展领域、主要目标和策略措施\n", "no areas"),
+        (
+            "鹿寨县妇女发展规划（2021—2030年）\n一、总体要求\n（一）指导思想\n坚持以人民为中心。\n"
+            "二、发展领域、主要目标和策略措施\n",
+            "no areas",
+        ),
     ],
 )
 def test_non_plans_name_what_was_expected(text, expected):

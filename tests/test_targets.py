@@ -12,37 +12,65 @@ from ingest.targets import find_targets
 
 # (sentence as printed in a plan, expected (indicator, value, unit, comparator, year) tuples)
 SENTENCES = [
-    ("孕产妇死亡率下降到 8/10 万以下，城乡、区域差距逐步缩小。",
-     [("孕产妇死亡率", "8", "1/10万", "at_most", 2030)]),
-    ("孕产妇死亡率控制在7.5／10万以下，城乡区域差距逐步缩小。",
-     [("孕产妇死亡率", "7.5", "1/10万", "at_most", 2030)]),
-    ("全区婚前医学检查率提高到 65%，孕前优生检查率达到 80% 以上。",
-     [("婚前医学检查率", "65", "%", "at_least", 2030),
-      ("孕前优生检查率", "80", "%", "at_least", 2030)]),
-    ("孕产妇艾滋病、梅毒和乙肝检测率达到 98%以上，艾滋病母婴传播率下降到 2%以下。",
-     [("孕产妇艾滋病、梅毒和乙肝检测率", "98", "%", "at_least", 2030),
-      ("艾滋病母婴传播率", "2", "%", "at_most", 2030)]),
-    ("促进平等就业，消除就业性别歧视。就业人员中的女性比例保持在45%左右。",
-     [("就业人员中的女性比例", "45", "%", "approximately", 2030)]),
-    ("女性平等接受高中阶段教育，高中阶段毛入学率达到并保持在92%以上。",
-     [("高中阶段毛入学率", "92", "%", "at_least", 2030)]),
-    ("女童平等接受义务教育，九年义务教育巩固率稳定在99%以上",
-     [("九年义务教育巩固率", "99", "%", "at_least", 2030)]),
-    ("到2025年，妇女基本医疗保险参保率稳定在95%。",
-     [("妇女基本医疗保险参保率", "95", "%", "exactly", 2025)]),
-    ("65 岁以上老年人城乡社区规范健康管理服务率达到 65%以上。",
-     [("65岁以上老年人城乡社区规范健康管理服务率", "65", "%", "at_least", 2030)]),
+    (
+        "孕产妇死亡率下降到 8/10 万以下，城乡、区域差距逐步缩小。",
+        [("孕产妇死亡率", "8", "1/10万", "at_most", 2030)],
+    ),
+    (
+        "孕产妇死亡率控制在7.5／10万以下，城乡区域差距逐步缩小。",
+        [("孕产妇死亡率", "7.5", "1/10万", "at_most", 2030)],
+    ),
+    (
+        "全区婚前医学检查率提高到 65%，孕前优生检查率达到 80% 以上。",
+        [
+            ("婚前医学检查率", "65", "%", "at_least", 2030),
+            ("孕前优生检查率", "80", "%", "at_least", 2030),
+        ],
+    ),
+    (
+        "孕产妇艾滋病、梅毒和乙肝检测率达到 98%以上，艾滋病母婴传播率下降到 2%以下。",
+        [
+            ("孕产妇艾滋病、梅毒和乙肝检测率", "98", "%", "at_least", 2030),
+            ("艾滋病母婴传播率", "2", "%", "at_most", 2030),
+        ],
+    ),
+    (
+        "促进平等就业，消除就业性别歧视。就业人员中的女性比例保持在45%左右。",
+        [("就业人员中的女性比例", "45", "%", "approximately", 2030)],
+    ),
+    (
+        "女性平等接受高中阶段教育，高中阶段毛入学率达到并保持在92%以上。",
+        [("高中阶段毛入学率", "92", "%", "at_least", 2030)],
+    ),
+    (
+        "女童平等接受义务教育，九年义务教育巩固率稳定在99%以上",
+        [("九年义务教育巩固率", "99", "%", "at_least", 2030)],
+    ),
+    (
+        "到2025年，妇女基本医疗保险参保率稳定在95%。",
+        [("妇女基本医疗保险参保率", "95", "%", "exactly", 2025)],
+    ),
+    (
+        "65 岁以上老年人城乡社区规范健康管理服务率达到 65%以上。",
+        [("65岁以上老年人城乡社区规范健康管理服务率", "65", "%", "at_least", 2030)],
+    ),
     ("建筑面积超过1万平方米或者日人流量超过1万人的其他场所，建设母婴室。", []),
-    ("九年义务教育女生巩固率为98%，初中女生升学率为98%",
-     [("九年义务教育女生巩固率", "98", "%", "exactly", 2030),
-      ("初中女生升学率", "98", "%", "exactly", 2030)]),
+    (
+        "九年义务教育女生巩固率为98%，初中女生升学率为98%",
+        [
+            ("九年义务教育女生巩固率", "98", "%", "exactly", 2030),
+            ("初中女生升学率", "98", "%", "exactly", 2030),
+        ],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("sentence", "expected"), SENTENCES)
 def test_sentence_targets(sentence, expected):
-    found = [(t.indicator, str(t.value), t.unit, t.comparator, t.year)
-             for t in find_targets(sentence, 2030)]
+    found = [
+        (t.indicator, str(t.value), t.unit, t.comparator, t.year)
+        for t in find_targets(sentence, 2030)
+    ]
     assert found == expected
 
 
@@ -67,8 +95,14 @@ def test_hand_checked_goals_have_their_targets(parsed):
     for row in hand_rows():
         goal = parsed[row["plan"]].plan.areas[int(row["area"]) - 1].goals[int(row["goal"]) - 1]
         want = (Decimal(row["value"]), row["unit"], row["comparator"], int(row["year"]))
-        hits = [t for t in goal.targets if (t.value, t.unit, t.comparator, t.year) == want
-                and (row["indicator"] in t.indicator or t.indicator in row["indicator"])]
+        hits = [
+            t
+            for t in goal.targets
+            if (t.value, t.unit, t.comparator, t.year) == want
+            and (row["indicator"] in t.indicator or t.indicator in row["indicator"])
+        ]
         if not hits:
-            missing.append((row, [(t.indicator, t.value, t.unit, t.comparator) for t in goal.targets]))
+            missing.append(
+                (row, [(t.indicator, t.value, t.unit, t.comparator) for t in goal.targets])
+            )
     assert not missing, "\n".join(map(str, missing))
