@@ -44,6 +44,7 @@ _RATE_UNITS = ("%", "‰", "1/10万")
 
 _verbs = "|".join(sorted(_VERB_COMPARATOR, key=len, reverse=True))
 _units = "|".join(re.escape(u) for u in sorted(_UNITS.split(), key=len, reverse=True))
+_counts = "|".join(_COUNT_UNITS.split())
 _num = r"(?P<num>\d+(?:\.\d+)?)\s*"
 _qual = r"\s*(?P<qual>及以上|以上|以下|以内|左右)?"
 VERB_FIRST = re.compile(
@@ -52,7 +53,7 @@ VERB_FIRST = re.compile(
 )
 OBJECT_AFTER = re.compile(
     rf"(?P<pre>至少|各)*(?P<verb>设立|建立|建成|建设|配备|培育|打造|创建|新增|建有)\s*{_num}"
-    rf"(?P<unit>{"|".join(_COUNT_UNITS.split())})(?P<qual>及以上|以上)?(?P<obj>[^,.;:，。；：]{{2,20}})"
+    rf"(?P<unit>{_counts})(?P<qual>及以上|以上)?(?P<obj>[^,.;:，。；：]{{2,20}})"
 )
 NO_VERB = re.compile(
     rf"(?P<ind>[\u4e00-\u9fff（）()]{{2,30}}?(?:率|比例|比重|户|村|家))\s*{_num}"
