@@ -105,11 +105,23 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
         obj = _OBJECT_END.sub("", m.group("obj"))
         at_least = m.group("qual") or "至少" in (m.group("pre") or "")
         end = m.start("obj") + len(obj)
-        _add(found, taken, passage, folded, _clean(obj), m, m.group("unit"),
-             "at_least" if at_least else "exactly", m.start(), default_year, end)
+        _add(
+            found,
+            taken,
+            passage,
+            folded,
+            _clean(obj),
+            m,
+            m.group("unit"),
+            "at_least" if at_least else "exactly",
+            m.start(),
+            default_year,
+            end,
+        )
     for m in NO_VERB.finditer(folded):
-        unit = m.group("unit") or (m.group("ind")[-1] if m.group("ind")[-1] in _COUNT_UNITS
-                                   else None)
+        unit = m.group("unit") or (
+            m.group("ind")[-1] if m.group("ind")[-1] in _COUNT_UNITS else None
+        )
         if unit is None or not (m.group("qual") or m.group("unit")):
             continue
         start = _indicator_start(folded, m.start("num"))
@@ -119,25 +131,37 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
     return sorted(found, key=lambda t: t.start)
 
 
-def _add(found: list[FoundTarget], taken: list[tuple[int, int]], passage: str, folded: str,
-         indicator: str, m: re.Match[str], unit: str, comparator: Comparator, start: int,
-         default_year: int, end: int | None = None) -> None:
+def _add(
+    found: list[FoundTarget],
+    taken: list[tuple[int, int]],
+    passage: str,
+    folded: str,
+    indicator: str,
+    m: re.Match[str],
+    unit: str,
+    comparator: Comparator,
+    start: int,
+    default_year: int,
+    end: int | None = None,
+) -> None:
     end = m.end() if end is None else end
     if not indicator or any(a < end and start < b for a, b in taken):
         return
     taken.append((start, end))
     sentence_start = _last_break(_SENTENCE_BREAK, folded, m.start())
     years = _YEAR.findall(folded, sentence_start, m.start())
-    found.append(FoundTarget(
-        indicator=indicator,
-        value=Decimal(m.group("num")),
-        unit=unit,
-        comparator=comparator,
-        year=int(years[-1]) if years else default_year,
-        phrase=passage[start:end].strip(),
-        start=start,
-        end=end,
-    ))
+    found.append(
+        FoundTarget(
+            indicator=indicator,
+            value=Decimal(m.group("num")),
+            unit=unit,
+            comparator=comparator,
+            year=int(years[-1]) if years else default_year,
+            phrase=passage[start:end].strip(),
+            start=start,
+            end=end,
+        )
+    )
 
 
 def _unit(raw: str) -> str:

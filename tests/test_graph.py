@@ -48,17 +48,25 @@ def test_published_graphs_are_fresh(dataset, tmp_path):
 
 def test_one_named_graph_per_plan(store_dir):
     store = open_store(store_dir)
-    result = run_query(store, "SELECT ?g (COUNT(?p) AS ?plans) WHERE { GRAPH ?g { ?p pg:hasArea ?a } }"
-                       " GROUP BY ?g ORDER BY ?g")
+    result = run_query(
+        store,
+        "SELECT ?g (COUNT(?p) AS ?plans) WHERE { GRAPH ?g { ?p pg:hasArea ?a } } GROUP BY ?g ORDER BY ?g",
+    )
     assert [r[1] for r in result.rows] == ["1"] * 4
     assert [r[0].rsplit("/", 1)[-1] for r in result.rows] == [
-        "guangzhou-panyu-women-2021-2030", "jiangmen-kaiping-women-2021-2030",
-        "liuzhou-luzhai-women-2021-2030", "shaoguan-qujiang-women-2021-2030"]
+        "guangzhou-panyu-women-2021-2030",
+        "jiangmen-kaiping-women-2021-2030",
+        "liuzhou-luzhai-women-2021-2030",
+        "shaoguan-qujiang-women-2021-2030",
+    ]
 
 
 def test_no_blank_nodes(dataset):
-    assert not [q for q in dataset.quads() if q.subject.__class__.__name__ == "BlankNode"
-                or q.object.__class__.__name__ == "BlankNode"]
+    assert not [
+        q
+        for q in dataset.quads()
+        if q.subject.__class__.__name__ == "BlankNode" or q.object.__class__.__name__ == "BlankNode"
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
