@@ -348,3 +348,48 @@ def evaluate(model: OwnerModel, examples: list[Example]) -> Evaluation:
     return Evaluation(
         1 - len(misses) / n if n else math.nan, covered / n if n else math.nan, n, misses
     )
+
+
+def load_examples(labels: Path, plans: dict[str, Plan]) -> list[Example]:
+    """Hand labels (plan, area, measure, lead_phrase, lead, acceptable) joined to the measures
+    they label; a row that points at no measure, or at the wrong one, raises ValueError."""
+    import csv
+
+    examples = []
+    with labels.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t"), 2):
+            try:
+                area = plans[row["plan"]].areas[int(row["area"]) - 1]
+                item = area.measures[int(row["measure"]) - 1]
+            except (KeyError, IndexError, ValueError) as err:
+                raise ValueError(f"{labels}:{n}: no such measure ({err})") from err
+            phrase = row["lead_phrase"].strip()
+            if phrase and phrase[:6] not in item.text:
+                raise ValueError(
+                    f"{labels}:{n}: lead phrase “{phrase}” is not in measure "
+                    f"{row['plan']}/{area.sequence}/{item.sequence} “{item.label}”"
+                )
+            acceptable = tuple(
+                a.strip() for a in (row.get("acceptable") or "").split(",") if a.strip()
+            )
+            examples.append(
+                Example(
+                    (row["plan"], area.sequence, item.sequence),
+                    item.text,
+                    item.label,
+                    area.sequence,
+                    row["lead"].strip(),
+                    acceptable,
+                )
+            )
+    return examples
+
+
+def leave_one_plan_out(lexicon: Lexicon, examples: list[Example]) -> dict[str, Evaluation]:
+    """For each plan: tune the lexicon on the other plans' labels, evaluate on this plan's."""
+    out = {}
+    for plan in sorted({e.key[0] for e in examples}):
+        train = [e for e in examples if e.key[0] != plan]
+        test = [e for e in examples if e.key[0] == plan]
+        out[plan] = evaluate(OwnerModel(fit(lexicon, train)), test)
+    return out

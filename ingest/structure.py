@@ -68,10 +68,12 @@ class Line:
 
 
 @dataclass
-class _Open:
-    """An item or section being collected."""
+class Part:
+    """A top-level part of a plan (一、二、…): its kind, heading line and body lines."""
 
-    lines: list[Line] = field(default_factory=list)
+    kind: str  # front | preamble | general | areas | projects | implementation | monitoring
+    heading: Line | None
+    body: list[Line] = field(default_factory=list)
 
 
 def split_lines(clean: Cleaned) -> list[Line]:
@@ -105,30 +107,29 @@ class PlanReader:
         a, b = self.clean.text.original(start, end)
         return Span(a, b, bisect.bisect_right(self._line_starts, a))
 
-    def _lines_span(self, lines: list[Line]) -> Span:
-        return self.span(lines[0].start, lines[-1].end)
-
     # --- reading ----------------------------------------------------------------------------
     def read(self) -> Plan:
         """Read the whole document into a Plan, or raise PlanError naming what is missing."""
         lines = split_lines(self.clean)
         parts = self._parts(lines)
-        if not any(kind == "areas" for kind, _, _ in parts):
+        if not any(p.kind == "areas" for p in parts):
             raise PlanError(
                 self.source.name,
                 "no development areas found; expected a plan with "
                 "a part such as “二、发展领域、主要目标和策略措施” and areas "
                 "such as “（一）妇女与健康”",
             )
-        front = parts[0][2] if parts and parts[0][0] == "front" else []
-        plan = self._metadata(front)
-        for kind, heading, body in parts:
+        plan = self._metadata(parts[0].body)
+        for part in parts:
+            kind, heading, body = part.kind, part.heading, part.body
             if kind == "front":
                 preface = _trailing_paragraphs(body)
                 if preface:
                     plan.sections.append(self._section("preamble", "", preface))
-            elif kind == "preamble":
-                plan.sections.append(self._section("preamble", heading.text, body))
+            elif kind == "preamble" and heading is not None:
+                plan.sections.append(
+                    self._section("preamble", heading.text.replace(" ", ""), body or [heading])
+                )
             elif kind == "general":
                 plan.sections += self._general(body)
             elif kind == "areas":
@@ -150,12 +151,11 @@ class PlanReader:
         plan.citations = [c for node in _citing_nodes(plan) for c in node.citations]
         return plan
 
-    def _check_complete(self, parts: list[tuple[str, Line | None, list[Line]]]) -> None:
+    def _check_complete(self, parts: list[Part]) -> None:
         """A document that stops mid-sentence was cut off: refuse it rather than half-read it."""
-        body = [p for p in parts if p[0] != "trailer"]
-        kind, heading, lines = body[-1]
-        last = lines[-1] if lines else heading
-        if last is not None and not ends_sentence(last.text) and kind != "front":
+        final = [p for p in parts if p.kind != "trailer"][-1]
+        last = final.body[-1] if final.body else final.heading
+        if last is not None and not ends_sentence(last.text) and final.kind != "front":
             line = self.span(last.start, last.end).line
             raise PlanError(
                 self.source.name,
@@ -164,26 +164,26 @@ class PlanReader:
                 line,
             )
 
-    def _parts(self, lines: list[Line]) -> list[tuple[str, Line | None, list[Line]]]:
-        """Split lines into (kind, heading, body) parts; front matter first."""
-        parts: list[tuple[str, Line | None, list[Line]]] = [("front", None, [])]
+    def _parts(self, lines: list[Line]) -> list[Part]:
+        """Split lines into parts; the front matter first."""
+        parts = [Part("front", None)]
         for line in lines:
-            kind = parts[-1][0]
+            kind = parts[-1].kind
             if kind in ("projects", "implementation", "monitoring", "other") and TRAILER.search(
                 line.folded
             ):
-                parts.append(("trailer", line, []))
+                parts.append(Part("trailer", line))
                 continue
             if kind == "trailer":
                 continue
             m = PART.match(line.folded)
             if m and "。" not in line.text[:-1]:
-                parts.append((_part_kind(m.group(2)), line, []))
+                parts.append(Part(_part_kind(m.group(2)), line))
                 continue
             if PREFACE.match(line.folded.replace(" ", "")) and kind == "front":
-                parts.append(("preamble", line, []))
+                parts.append(Part("preamble", line))
                 continue
-            parts[-1][2].append(line)
+            parts[-1].body.append(line)
         return parts
 
     def _metadata(self, front: list[Line]) -> Plan:

@@ -14,7 +14,8 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry
-from ingest.model import Area, Citation, Item, Note, Plan, Section, Span, Target
+from ingest.departments import Jurisdiction, Registry
+from ingest.model import Area, Citation, Item, Note, Plan, Responsibility, Section, Span, Target
 from ingest.parse import ParsedDocument
 from ontology.iris import PG, PGID, RegionNames, area_type, indicator_key, plan_level, work_slug
 
@@ -61,6 +62,7 @@ ITEM_CLASSES = {
 
 VOCABULARY_GRAPH = PGID + "graph/vocabulary"
 CITED_GRAPH = PGID + "graph/cited"
+DEPARTMENTS_GRAPH = PGID + "graph/departments"
 ONTOLOGY_GRAPH = PGID + "graph/ontology"
 SHARED_GRAPHS = {
     VOCABULARY_GRAPH: "vocabulary",
@@ -136,12 +138,14 @@ class Dataset:
 class DatasetBuilder:
     """Turns parsed documents into a Dataset following the ontology contract."""
 
-    def __init__(self, corpus: list[CorpusEntry]) -> None:
+    def __init__(self, corpus: list[CorpusEntry], registry: Registry | None = None) -> None:
         self.corpus = {e.key: e for e in corpus}
+        self.registry = registry or Registry()
         self.regions = RegionNames(corpus)
         self.dataset = Dataset()
         self.vocab = self.dataset.graph(VOCABULARY_GRAPH)
         self.cited = self.dataset.graph(CITED_GRAPH)
+        self.cited_titles: dict[NamedNode, set[str]] = {}
 
     # --- plans ------------------------------------------------------------------------------
     def plan_iri(self, plan: Plan) -> NamedNode:
@@ -225,7 +229,7 @@ class DatasetBuilder:
         else:
             node = pid("work/" + work_slug(canonical))
             self.cited.add(node, A, pg("Law" if kind == "law" else "Work"))
-        self.cited.add(node, NamedNode(DCT + "title"), zh(canonical))
+        self.cited_titles.setdefault(node, set()).add(canonical)
         return node
 
     def indicator(self, phrase: str) -> NamedNode:
@@ -238,12 +242,50 @@ class DatasetBuilder:
         self.vocab.add(node, NamedNode(SKOS + "inScheme"), pid("scheme/indicators"))
         return node
 
+    def department(self, plan: Plan, kind: str) -> NamedNode:
+        """The department of one function in the plan's jurisdiction (开平市卫生健康局)."""
+        region = self.regions.slug(plan.region)
+        node = pid(f"department/{region}/{kind}")
+        g = self.dataset.graph(DEPARTMENTS_GRAPH)
+        dtype = self.registry[kind]
+        entry = self.corpus.get(plan.key)
+        where = Jurisdiction(plan.region, plan.parent_region, entry.province if entry else None)
+        g.add(node, A, pg("Department"))
+        g.add(node, A, NamedNode(ORG + "Organization"))
+        g.add(node, PREF, zh(dtype.name(plan.level, where)))
+        for short in dtype.short:
+            g.add(node, NamedNode(SKOS + "altLabel"), zh(short))
+        g.add(node, pg("departmentType"), self.department_type(kind))
+        g.add(node, pg("jurisdiction"), pid("region/" + region))
+        return node
+
+    def department_type(self, kind: str) -> NamedNode:
+        """The shared concept of a department function (卫生健康 …)."""
+        dtype = self.registry[kind]
+        node = pid("department-type/" + kind)
+        g = self.dataset.graph(DEPARTMENTS_GRAPH)
+        scheme = pid("scheme/department-types")
+        g.add(node, A, pg("DepartmentType"))
+        g.add(node, A, NamedNode(SKOS + "Concept"))
+        g.add(node, PREF, zh(dtype.label_zh))
+        g.add(node, PREF, Literal(dtype.label_en, language="en"))
+        g.add(node, NamedNode(SKOS + "inScheme"), scheme)
+        g.add(scheme, A, NamedNode(SKOS + "ConceptScheme"))
+        g.add(scheme, PREF, zh("部门职能"))
+        g.add(scheme, PREF, Literal("Department types", language="en"))
+        return node
+
     def finish(self) -> Dataset:
         """Add the ontology, the concept schemes and return the dataset."""
         onto = self.dataset.graph(ONTOLOGY_GRAPH)
         for name in ("plangraph.ttl", "areas.ttl"):
             for t in parse(path=str(ONTOLOGY_DIR / name), format=RdfFormat.TURTLE):
                 onto.quads.add(Quad(t.subject, t.predicate, t.object, onto.name))
+        for node, titles in self.cited_titles.items():
+            title = max(titles, key=lambda t: (len(t), t))
+            self.cited.add(node, NamedNode(DCT + "title"), zh(title))
+            for other in titles - {title}:
+                self.cited.add(node, NamedNode(SKOS + "altLabel"), zh(other))
         scheme = pid("scheme/indicators")
         self.vocab.add(scheme, A, NamedNode(SKOS + "ConceptScheme"))
         self.vocab.add(scheme, PREF, zh("指标"))
@@ -319,6 +361,26 @@ class _Context:
         self.notes(node, item.notes)
         if cite:
             self.citations(node, item.citations)
+        for k, r in enumerate(item.responsibilities, 1):
+            self.responsibility(NamedNode(f"{node.value}/responsibility/{k}"), node, r)
+
+    def responsibility(self, node: NamedNode, item: NamedNode, r: Responsibility) -> None:
+        g = self.g
+        if r.department is None:
+            actor = pid("actor/" + work_slug(r.actor or ""))
+            g.add(item, pg("involvesActor"), actor)
+            self.b.dataset.graph(DEPARTMENTS_GRAPH).add(actor, A, pg("GenericActor"))
+            self.b.dataset.graph(DEPARTMENTS_GRAPH).add(actor, LABEL, zh(r.actor or ""))
+            return
+        dept = self.b.department(self.plan, r.department)
+        g.add(item, pg("hasResponsibility"), node)
+        g.add(item, pg("leadDepartment" if r.role == "lead" else "supportingDepartment"), dept)
+        g.add(node, A, pg("Responsibility"))
+        g.add(node, pg("department"), dept)
+        g.add(node, pg("role"), pg("Lead" if r.role == "lead" else "Support"))
+        g.add(node, pg("basis"), pg("Stated" if r.basis == "stated" else "Inferred"))
+        g.add(node, pg("confidence"), typed(r.confidence, "decimal"))
+        g.add(node, pg("evidence"), zh(r.evidence))
 
     def target(self, node: NamedNode, parent: NamedNode, t: Target) -> None:
         g = self.g
@@ -372,9 +434,11 @@ class _Context:
         return theirs == mine.rsplit("-", 2)[0] + "-" + prev
 
 
-def build_dataset(docs: list[ParsedDocument], corpus: list[CorpusEntry]) -> Dataset:
-    """The whole dataset of the given parsed documents."""
-    builder = DatasetBuilder(corpus)
+def build_dataset(
+    docs: list[ParsedDocument], corpus: list[CorpusEntry], registry: Registry | None = None
+) -> Dataset:
+    """The whole dataset of the given parsed documents (owners named from the registry)."""
+    builder = DatasetBuilder(corpus, registry)
     for doc in docs:
         builder.add_document(doc)
     return builder.finish()

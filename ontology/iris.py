@@ -44,6 +44,8 @@ class RegionNames:
         self.slugs: dict[str, str] = {"中国": "china"}
         for e in corpus:
             self.slugs[e.region] = e.region_slug
+            if e.parent_region and e.region.startswith(e.parent_region):
+                self.slugs.setdefault(e.region[len(e.parent_region) :], e.region_slug)
             if e.parent_region and e.parent_slug:
                 self.slugs[e.parent_region] = e.parent_slug
             if e.province and e.province_slug:

@@ -178,3 +178,86 @@ def validate(settings: Settings, store: Path | None) -> None:
         fail(str(err))
     click.echo(report.text)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.group()
+def analyze() -> None:
+    """Network analyses of the built store."""
+
+
+@analyze.command("departments")
+@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@click.option("--goals", is_flag=True, help="Count goals as well as measures.")
+@click.option("--top", default=15, show_default=True, help="Departments listed per plan.")
+@click.option(
+    "--graphml",
+    type=click.Path(path_type=Path),
+    help="Write each network as GraphML into this folder.",
+)
+@click.pass_obj
+def analyze_departments(
+    settings: Settings, store: Path | None, goals: bool, top: int, graphml: Path | None
+) -> None:
+    """The department–measure network per plan and overall: load, co-ownership, centrality."""
+    from queryapi.network import render, reports, write_graphml
+    from queryapi.store import StoreError, open_store
+
+    kinds = ("measure", "goal") if goals else ("measure",)
+    try:
+        results = reports(open_store(store or settings.store), kinds)
+    except StoreError as err:
+        fail(str(err))
+    if graphml:
+        graphml.mkdir(parents=True, exist_ok=True)
+    for report in results:
+        click.echo(render(report, top) + "\n")
+        if graphml:
+            path = graphml / f"departments-{report.key}.graphml"
+            write_graphml(report, path)
+            click.echo(f"wrote {path} ({report.scope})\n")
+
+
+@analyze.command("owners")
+@click.option(
+    "--labels",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("tests/data/measure_owner_labels.tsv"),
+    show_default=True,
+    help="Hand labels: plan, area, measure, lead_phrase, lead, acceptable.",
+)
+@click.option("--misses", is_flag=True, help="List every miss.")
+@click.pass_obj
+def analyze_owners(settings: Settings, labels: Path, misses: bool) -> None:
+    """Top-1 lead accuracy of owner inference against hand labels: overall (the lexicon as
+    shipped) and leave-one-plan-out (tuned on three plans, scored on the fourth)."""
+    from ingest.ownership import evaluate, leave_one_plan_out, load_examples
+    from plangraph.pipeline import ownership, parse_all
+
+    docs = parse_all(settings)
+    own = ownership(settings)
+    try:
+        examples = load_examples(labels, {d.plan.key: d.plan for d in docs})
+    except ValueError as err:
+        fail(str(err))
+    overall = evaluate(own.model, examples)
+    click.echo(
+        f"labelled measures {overall.n}; coverage {overall.coverage:.1%}; "
+        f"top-1 lead accuracy {overall.accuracy:.1%} (lexicon as shipped)"
+    )
+    lopo = leave_one_plan_out(own.model.lexicon, examples)
+    total = sum(e.n for e in lopo.values())
+    right = sum(e.n - len(e.misses) for e in lopo.values())
+    for plan, ev in lopo.items():
+        click.echo(f"  leave-one-plan-out {plan:<8} {ev.accuracy:6.1%} of {ev.n}")
+    click.echo(f"leave-one-plan-out overall {right / total:.1%} of {total}")
+    owned = [i for d in docs for a in d.plan.areas for i in a.goals + a.measures]
+    led = sum(1 for i in owned if any(r.role == "lead" for r in i.responsibilities))
+    click.echo(f"goals and measures with a lead: {led}/{len(owned)}")
+    if misses:
+        for m in overall.misses:
+            e = m.example
+            click.echo(
+                f"  miss {'/'.join(map(str, e.key))} “{e.label}”: labelled {e.lead}"
+                f"{' or ' + ', '.join(e.acceptable) if e.acceptable else ''}, "
+                f"got {m.predicted}"
+            )

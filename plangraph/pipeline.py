@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.corpus import load_corpus
+from ingest.departments import Registry, load_registry
+from ingest.ownership import OwnerModel, assign_owners, load_lexicon
 from ingest.parse import ParsedDocument, parse_document
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings
@@ -27,15 +29,34 @@ def corpus_paths(settings: Settings) -> list[Path]:
     return [e.path for e in load_corpus(settings.corpus)]
 
 
+@dataclass(frozen=True)
+class Ownership:
+    """The department registry and the owner-inference model built on it."""
+
+    registry: Registry
+    model: OwnerModel
+
+
+def ownership(settings: Settings) -> Ownership:
+    """The registry and model from the data files named in the settings."""
+    registry = load_registry(settings.departments)
+    return Ownership(registry, OwnerModel(load_lexicon(settings.lexicon, registry)))
+
+
 def parse_all(settings: Settings, paths: list[Path] | None = None) -> list[ParsedDocument]:
-    """Parse the given documents (the corpus by default); the first bad one raises PlanError."""
+    """Parse the given documents (the corpus by default) and give every goal and measure its
+    owners; the first bad document raises PlanError."""
     corpus = load_corpus(settings.corpus)
-    return [parse_document(p, corpus) for p in (paths or [e.path for e in corpus])]
+    model = ownership(settings).model
+    docs = [parse_document(p, corpus) for p in (paths or [e.path for e in corpus])]
+    for doc in docs:
+        assign_owners(doc.plan, model)
+    return docs
 
 
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
     """The RDF dataset of parsed documents."""
-    return build_dataset(docs, load_corpus(settings.corpus))
+    return build_dataset(docs, load_corpus(settings.corpus), ownership(settings).registry)
 
 
 def build(

@@ -13,7 +13,7 @@ from pyoxigraph import Store
 from queryapi.store import run_query
 
 RESPONSIBILITIES = """
-SELECT ?planTitle ?item ?itemLabel ?kind ?dept ?deptLabel ?type ?role ?confidence WHERE {
+SELECT ?plan ?planTitle ?item ?itemLabel ?kind ?dept ?deptLabel ?type ?role ?confidence WHERE {
   ?plan a pg:Plan ; dcterms:title ?planTitle ; pg:hasArea ?area .
   { ?area pg:hasMeasure ?item . BIND("measure" AS ?kind) }
   UNION { ?area pg:hasGoal ?item . BIND("goal" AS ?kind) }
@@ -43,7 +43,8 @@ class DepartmentLoad:
 class NetworkReport:
     """The network of one scope: departments by load, and the most shared pairs."""
 
-    scope: str
+    scope: str  # the plan's title, or "all plans"
+    key: str  # the plan's IRI slug, or "all"
     measures: int
     departments: list[DepartmentLoad]
     shared_pairs: list[tuple[str, str, int]]
@@ -59,7 +60,7 @@ def responsibility_rows(
     return [r for r in rows if r["kind"] in kinds]
 
 
-def network(rows: list[dict[str, str]], scope: str) -> NetworkReport:
+def network(rows: list[dict[str, str]], scope: str, key: str) -> NetworkReport:
     """The bipartite department–item graph of some rows and its department projection."""
     g = nx.Graph()
     for r in rows:
@@ -92,15 +93,18 @@ def network(rows: list[dict[str, str]], scope: str) -> NetworkReport:
         key=lambda p: (-p[2], p[0], p[1]),
     )
     items = sum(1 for _, d in g.nodes(data=True) if d["bipartite"] == "item")
-    return NetworkReport(scope, items, loads, pairs, g)
+    return NetworkReport(scope, key, items, loads, pairs, g)
 
 
 def reports(store: Store, kinds: tuple[str, ...] = ("measure",)) -> list[NetworkReport]:
     """One report per plan, then one over all plans."""
     rows = responsibility_rows(store, kinds)
-    plans = sorted({r["planTitle"] for r in rows})
-    out = [network([r for r in rows if r["planTitle"] == p], p) for p in plans]
-    return [*out, network(rows, "all plans")]
+    plans = sorted({(r["planTitle"], r["plan"]) for r in rows})
+    out = [
+        network([r for r in rows if r["plan"] == iri], title, iri.rsplit("/", 1)[-1])
+        for title, iri in plans
+    ]
+    return [*out, network(rows, "all plans", "all")]
 
 
 def render(report: NetworkReport, top: int = 15) -> str:

@@ -9,7 +9,8 @@ import rdflib
 from pyoxigraph import RdfFormat, Store
 from rdflib.compare import isomorphic
 
-from ontology.dataset import build_dataset, write_graphs
+from ontology.dataset import write_graphs
+from plangraph.pipeline import dataset_for, parse_all
 from plangraph.settings import Settings
 from queryapi.store import build_store, export_store, open_store, run_query
 
@@ -17,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def dataset(parsed, corpus):
-    return build_dataset(list(parsed.values()), corpus)
+def owned():
+    """The corpus parsed with owners, as `plangraph build` does it."""
+    return parse_all(Settings.from_env())
+
+
+@pytest.fixture(scope="session")
+def dataset(owned):
+    return dataset_for(Settings.from_env(), owned)
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +35,8 @@ def store_dir(dataset, tmp_path_factory):
     return path
 
 
-def test_same_input_gives_byte_identical_graphs(parsed, corpus, dataset, tmp_path):
-    again = build_dataset(list(parsed.values()), corpus)
+def test_same_input_gives_byte_identical_graphs(dataset, tmp_path):
+    again = dataset_for(Settings.from_env(), parse_all(Settings.from_env()))
     first = write_graphs(dataset, tmp_path / "a")
     second = write_graphs(again, tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in second]

@@ -1,0 +1,207 @@
+"""Every query of the cookbook (queries/*.rq) runs on the four plans and gives the answer a
+careful reader of the documents gives. A new .rq file without an expectation here fails."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from queryapi.store import build_store, open_store, run_query
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = sorted((ROOT / "queries").glob("*.rq"))
+STRUCTURE = tomllib.loads((ROOT / "tests/data/expected_structure.toml").read_text("utf-8"))
+
+QUJIANG = "韶关市曲江区妇女发展规划（2021—2030年）"
+PANYU = "广州市番禺区妇女发展规划（2021—2030年）"
+KAIPING = "开平市妇女发展规划（2021—2030年）"
+LUZHAI = "鹿寨县妇女发展规划（2021—2030年）"
+TITLES = {"qujiang": QUJIANG, "panyu": PANYU, "kaiping": KAIPING, "luzhai": LUZHAI}
+
+
+def by_plan(rows: list[dict[str, str]], key: str = "plan") -> Counter[str]:
+    return Counter(r[key] for r in rows)
+
+
+def targets_of_indicator(rows):
+    # 孕产妇死亡率: 番禺 控制在7.5/10万以下; 开平 and 曲江 下降到8/10万以下; 鹿寨 下降到12/10万以下
+    assert [(r["plan"], r["value"]) for r in rows] == [
+        (PANYU, "7.5"),
+        (KAIPING, "8"),
+        (QUJIANG, "8"),
+        (LUZHAI, "12"),
+    ]
+    assert {(r["unit"], r["comparator"], r["year"]) for r in rows} == {("1/10万", "AtMost", "2030")}
+
+
+def measures_of_area(rows):
+    assert by_plan(rows) == {TITLES[k]: STRUCTURE[k]["areas"][0][2] for k in TITLES}
+
+
+def goals_without_target(rows):
+    # read by hand: the health goals that state no figure
+    got = {p: [int(r["sequence"]) for r in rows if r["plan"] == p] for p in TITLES.values()}
+    assert got == {
+        QUJIANG: [1, 7, 8, 9, 13],
+        PANYU: [1, 7, 8, 12],
+        KAIPING: [1, 7, 8, 9, 13],
+        LUZHAI: [1, 4, 6, 7, 8, 9, 10],
+    }
+
+
+def plan_basis(rows):
+    # each plan: the national outline, its province's plan and its city's plan (制定本规划)
+    expected = {
+        QUJIANG: {
+            "中国妇女发展纲要（2021—2030年）",
+            "广东省妇女发展规划（2021—2030年）",
+            "韶关市妇女发展规划（2021—2030年）",
+        },
+        PANYU: {
+            "中国妇女发展纲要（2021—2030年）",
+            "广东省妇女发展规划（2021—2030年）",
+            "广州市妇女发展规划（2021—2030年）",
+        },
+        KAIPING: {
+            "中国妇女发展纲要（2021—2030年）",
+            "广东省妇女发展规划（2021—2030年）",
+            "江门市妇女发展规划（2021—2030年）",
+        },
+        LUZHAI: {
+            "中国妇女发展纲要（2021—2030年）",
+            "广西壮族自治区妇女发展规划（2021—2030年）",
+            "柳州市妇女发展规划（2021—2030年）",
+        },
+    }
+    assert {p: {r["basis"] for r in rows if r["plan"] == p} for p in TITLES.values()} == expected
+    assert {r["level"] for r in rows} == {"National", "Provincial", "Municipal"}
+
+
+def goal_source(rows):
+    [row] = rows
+    assert row["text"] == "孕产妇死亡率下降到8/10万以下,城乡、区域差距逐步缩小。"
+    text = (ROOT / "data/plans" / row["file"]).read_text("utf-8")
+    passage = text[int(row["start"]) : int(row["end"])]
+    assert passage == "2." + row["text"]
+    assert text.splitlines()[int(row["line"]) - 1].startswith(passage)
+
+
+def plans_overview(rows):
+    assert [
+        (r["region"], r["parent"], r["level"], r["start"], r["end"], r["areas"]) for r in rows
+    ] == [
+        ("广州市番禺区", "广州市", "County", "2021", "2030", "8"),
+        ("开平市", "江门市", "County", "2021", "2030", "8"),
+        ("韶关市曲江区", "韶关市", "County", "2021", "2030", "8"),
+        ("鹿寨县", "柳州市", "County", "2021", "2030", "8"),
+    ]
+
+
+def area_counts(rows):
+    got = {
+        (r["plan"], int(r["seq"])): (r["area"], int(r["goals"]), int(r["measures"])) for r in rows
+    }
+    expected = {
+        (TITLES[k], i): tuple(a) for k in TITLES for i, a in enumerate(STRUCTURE[k]["areas"], 1)
+    }
+    assert got == expected
+
+
+def shared_indicators(rows):
+    got = {r["indicator"]: int(r["plans"]) for r in rows}
+    assert got["孕产妇死亡率"] == 4
+    assert got["艾滋病母婴传播率"] == 4
+    assert got["适龄妇女宫颈癌人群筛查率"] == 3  # 番禺 words it 适龄妇女宫颈癌筛查率
+    assert got["孕前优生检查率"] == 3 and got["婚前医学检查率"] == 3  # not in 鹿寨
+    assert min(got.values()) >= 3
+
+
+def strictest_target(rows):
+    assert [(r["plan"], r["value"], r["unit"]) for r in rows] == [(PANYU, "7.5", "1/10万")]
+
+
+def numbering_anomalies(rows):
+    # 番禺 prints one goal number twice in 参与决策和管理 and one measure number twice in 家庭建设
+    assert {(r["plan"], r["area"], r["kind"]) for r in rows} == {
+        (PANYU, "妇女参与决策和管理", "goal"),
+        (PANYU, "妇女与家庭建设", "measure"),
+    }
+
+
+def goal_footnotes(rows):
+    # 番禺's footnotes 7, 8 and 18 quote upstream wording with 表述为
+    assert by_plan(rows) == {PANYU: 3}
+
+
+def key_projects(rows):
+    assert by_plan(rows) == {
+        TITLES[k]: STRUCTURE[k]["key_projects"] for k in TITLES if STRUCTURE[k]["key_projects"]
+    }
+
+
+def cited_laws(rows):
+    got = {r["law"]: int(r["plans"]) for r in rows}
+    assert (
+        got["中华人民共和国家庭教育促进法"] == 3
+    )  # 曲江, 番禺 (家庭教育促进法), 鹿寨 (full title)
+    assert got["中华人民共和国妇女权益保障法"] == 2  # 曲江, 番禺
+
+
+def predecessors(rows):
+    assert [(r["plan"], r["predecessor"]) for r in rows] == [
+        (PANYU, "广州市番禺区妇女发展规划（2011—2020年）"),
+        (LUZHAI, "鹿寨县妇女发展规划（2011—2020年）"),
+    ]
+
+
+def text_search(rows):
+    # 母婴室 (nursing rooms) appear in 曲江, 番禺 and 开平, never in 鹿寨
+    assert set(by_plan(rows)) == {QUJIANG, PANYU, KAIPING}
+
+
+def monitoring_items(rows):
+    assert by_plan(rows) == {TITLES[k]: STRUCTURE[k]["monitoring_items"] for k in TITLES}
+
+
+def department_advice(rows):
+    # 番禺's footnotes 1 and 2: 根据区卫健局的意见进行的修改
+    assert [r["plan"] for r in rows] == [PANYU, PANYU]
+    assert all("区卫健局的意见" in r["note"] for r in rows)
+
+
+EXPECTATIONS = {
+    name.replace("_", "-"): fn
+    for name, fn in list(globals().items())
+    if callable(fn) and fn.__module__ == __name__ and name not in ("by_plan", "store")
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from plangraph.pipeline import dataset_for, parse_all
+    from plangraph.settings import Settings
+
+    settings = Settings.from_env()
+    path = tmp_path_factory.mktemp("cookbook") / "store"
+    build_store(dataset_for(settings, parse_all(settings)), path)
+    return open_store(path)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.stem for q in QUERIES])
+def test_cookbook_query(store, query):
+    text = query.read_text("utf-8")
+    assert re.search(r"^# question: .+\?$", text, re.M), "header must state the question"
+    assert re.search(r"^# parameters: ", text, re.M), "header must list the parameters"
+    assert query.stem in EXPECTATIONS, f"no expected answer for {query.name}"
+    result = run_query(store, text)
+    rows = [dict(zip(result.variables, r, strict=True)) for r in result.rows]
+    assert rows, "the query returned nothing"
+    EXPECTATIONS[query.stem](rows)
+
+
+def test_there_are_at_least_15_questions():
+    assert len(QUERIES) >= 15
