@@ -45,6 +45,7 @@ _RATE_UNITS = ("%", "‰", "1/10万")
 _verbs = "|".join(sorted(_VERB_COMPARATOR, key=len, reverse=True))
 _units = "|".join(re.escape(u) for u in sorted(_UNITS.split(), key=len, reverse=True))
 _counts = "|".join(_COUNT_UNITS.split())
+_CN_DIGITS = "一两二三四五六七八九"
 _num = r"(?P<num>\d+(?:\.\d+)?)\s*"
 _qual = r"\s*(?P<qual>及以上|以上|以下|以内|左右)?"
 VERB_FIRST = re.compile(
@@ -52,8 +53,9 @@ VERB_FIRST = re.compile(
     rf"(?P<unit>/\s*10\s*万|{_units}){_qual}"
 )
 OBJECT_AFTER = re.compile(
-    rf"(?P<pre>至少|各)*(?P<verb>设立|建立|建成|建设|配备|培育|打造|创建|新增|建有)\s*{_num}"
-    rf"(?P<unit>{_counts})(?P<qual>及以上|以上)?(?P<obj>[^,.;:，。；：]{{2,20}})"
+    r"(?P<pre>(?:至少|各)*)(?P<verb>设立|建立|建成|建设|配备|培育|打造|创建|新增|建有)\s*(?P<pre2>至少)?"
+    rf"\s*(?P<num>\d+|[{_CN_DIGITS}])\s*(?P<unit>{_counts})(?P<qual>及以上|以上)?"
+    r"(?P<obj>[^,.;:，。；：]{2,20})"
 )
 NO_VERB = re.compile(
     rf"(?P<ind>[\u4e00-\u9fff（）()]{{2,30}}?(?:率|比例|比重|户|村|家))\s*{_num}"
@@ -103,7 +105,7 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
         _add(found, taken, passage, folded, indicator, m, unit, comparator, start, default_year)
     for m in OBJECT_AFTER.finditer(folded):
         obj = _OBJECT_END.sub("", m.group("obj"))
-        at_least = m.group("qual") or "至少" in (m.group("pre") or "")
+        at_least = m.group("qual") or "至少" in m.group("pre") or m.group("pre2")
         end = m.start("obj") + len(obj)
         _add(
             found,
@@ -153,7 +155,7 @@ def _add(
     found.append(
         FoundTarget(
             indicator=indicator,
-            value=Decimal(m.group("num")),
+            value=_number(m.group("num")),
             unit=unit,
             comparator=comparator,
             year=int(years[-1]) if years else default_year,
@@ -162,6 +164,13 @@ def _add(
             end=end,
         )
     )
+
+
+def _number(text: str) -> Decimal:
+    """A stated number: digits, or one Chinese digit (一支以上 → 1)."""
+    if text.isascii():
+        return Decimal(text)
+    return Decimal("2" if text == "两" else str(_CN_DIGITS.replace("两", "").index(text) + 1))
 
 
 def _unit(raw: str) -> str:
