@@ -95,4 +95,4 @@ def test_measure_labels_are_lead_phrases(parsed):
 def test_table_of_contents_is_dropped(parsed):
     plan = parsed["qujiang"].plan
     assert all("....." not in i.text for i in plan.items())
-    assert [p.label for p in plan.key_projects][0] == "善美韶关妇幼健康保护工程"
+    assert plan.key_projects[0].label == "善美韶关妇幼健康保护工程"
