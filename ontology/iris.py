@@ -82,10 +82,10 @@ def plan_level(title: str) -> str | None:
     region = _REGION_END.match(t).group(0)  # type: ignore[union-attr]
     if not region:
         return None
-    if region.endswith(("县", "区", "旗")) or region.count("市") > 1:
-        return "county"
     if region.endswith(("省", "自治区")):
         return "provincial"
+    if region.endswith(("县", "区", "旗")) or region.count("市") > 1:
+        return "county"
     return "municipal"
 
 

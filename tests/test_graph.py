@@ -57,7 +57,7 @@ def test_one_named_graph_per_plan(store_dir):
     store = open_store(store_dir)
     result = run_query(
         store,
-        "SELECT ?g (COUNT(?p) AS ?plans) WHERE { GRAPH ?g { ?p pg:hasArea ?a } } GROUP BY ?g ORDER BY ?g",
+        "SELECT ?g (COUNT(DISTINCT ?p) AS ?plans) WHERE { GRAPH ?g { ?p pg:hasArea ?a } } GROUP BY ?g ORDER BY ?g",
     )
     assert [r[1] for r in result.rows] == ["1"] * 4
     assert [r[0].rsplit("/", 1)[-1] for r in result.rows] == [

@@ -38,13 +38,20 @@ def first(graph, cls):
 
 BREAKAGES = {
     "goal without span": lambda g: g.remove((first(g, PG.Goal), PG.span, None)),
-    "comparator not in the list": lambda g: g.set((first(g, PG.Target), PG.comparator,
-                                                   PG.Sometimes)),
-    "span ends before it starts": lambda g: g.set((first(g, PG.SourceSpan), PG.endOffset,
-                                                   rdflib.Literal(0))),
+    "comparator not in the list": lambda g: g.set(
+        (first(g, PG.Target), PG.comparator, PG.Sometimes)
+    ),
+    "span ends before it starts": lambda g: g.set(
+        (first(g, PG.SourceSpan), PG.endOffset, rdflib.Literal(0))
+    ),
     "measure without lead": lambda g: g.remove((first(g, PG.Measure), PG.leadDepartment, None)),
-    "confidence above 1": lambda g: g.set((first(g, PG.Responsibility), PG.confidence,
-                                           rdflib.Literal("1.5", datatype=rdflib.XSD.decimal))),
+    "confidence above 1": lambda g: g.set(
+        (
+            first(g, PG.Responsibility),
+            PG.confidence,
+            rdflib.Literal("1.5", datatype=rdflib.XSD.decimal),
+        )
+    ),
 }
 
 
@@ -64,8 +71,12 @@ def test_validate_command_exit_codes(tmp_path):
     settings = Settings.from_env()
     store = tmp_path / "store"
     build_store(dataset_for(settings, parse_all(settings)), store)
-    ok = subprocess.run([str(PLANGRAPH), "validate", "--store", str(store)],
-                        capture_output=True, text=True, timeout=300)
+    ok = subprocess.run(
+        [str(PLANGRAPH), "validate", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ok.returncode == 0, ok.stdout[-2000:]
     from pyoxigraph import NamedNode, Store
 
@@ -74,11 +85,19 @@ def test_validate_command_exit_codes(tmp_path):
     writable.remove(next(iter(writable.quads_for_pattern(None, lead, None, None))))
     writable.flush()
     del writable
-    broken = subprocess.run([str(PLANGRAPH), "validate", "--store", str(store)],
-                            capture_output=True, text=True, timeout=300)
+    broken = subprocess.run(
+        [str(PLANGRAPH), "validate", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert broken.returncode == 1
     assert "leadDepartment" in broken.stdout or "lead department" in broken.stdout
-    missing = subprocess.run([str(PLANGRAPH), "validate", "--store", str(tmp_path / "none")],
-                             capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [str(PLANGRAPH), "validate", "--store", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 2
     assert "no store here" in missing.stderr
