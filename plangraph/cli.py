@@ -199,7 +199,8 @@ def analyze_departments(
     settings: Settings, store: Path | None, goals: bool, top: int, graphml: Path | None
 ) -> None:
     """The department–measure network per plan and overall: load, co-ownership, centrality."""
-    from queryapi.network import render, reports, write_graphml
+    from plangraph.summary import network_table
+    from queryapi.network import reports, write_graphml
     from queryapi.store import StoreError, open_store
 
     kinds = ("measure", "goal") if goals else ("measure",)
@@ -210,7 +211,7 @@ def analyze_departments(
     if graphml:
         graphml.mkdir(parents=True, exist_ok=True)
     for report in results:
-        click.echo(render(report, top) + "\n")
+        click.echo(network_table(report, top) + "\n")
         if graphml:
             path = graphml / f"departments-{report.key}.graphml"
             write_graphml(report, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ingest.model import Plan
+from queryapi.network import NetworkReport
 
 
 def width(text: str) -> int:
@@ -58,4 +59,22 @@ def result_table(variables: list[str], rows: list[list[str | None]]) -> str:
     ]
     lines += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)) for r in cells]
     lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+def network_table(report: NetworkReport, top: int = 15) -> str:
+    """A readable text report of one scope."""
+    lines = [
+        f"== {report.scope}: {report.measures} items, {len(report.departments)} departments",
+        f"{pad('department', 34)}{'lead':>6}{'support':>9}{'co-owners':>11}{'degree':>8}{'between':>9}",
+    ]
+    for d in report.departments[:top]:
+        lines.append(
+            f"{pad(d.department, 34)}{d.lead:>6}{d.support:>9}{d.co_owners:>11}"
+            f"{d.degree_centrality:>8.3f}{d.betweenness:>9.3f}"
+        )
+    if report.shared_pairs:
+        lines.append(
+            "most shared: " + "; ".join(f"{a} + {b} ({n})" for a, b, n in report.shared_pairs[:5])
+        )
     return "\n".join(lines)

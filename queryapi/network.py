@@ -104,25 +104,8 @@ def reports(store: Store, kinds: tuple[str, ...] = ("measure",)) -> list[Network
         network([r for r in rows if r["plan"] == iri], title, iri.rsplit("/", 1)[-1])
         for title, iri in plans
     ]
-    return [*out, network(rows, "all plans", "all")]
-
-
-def render(report: NetworkReport, top: int = 15) -> str:
-    """A readable text report of one scope."""
-    lines = [
-        f"== {report.scope}: {report.measures} items, {len(report.departments)} departments",
-        f"{'department':<24}{'lead':>6}{'support':>9}{'co-owners':>11}{'degree':>8}{'between':>9}",
-    ]
-    for d in report.departments[:top]:
-        lines.append(
-            f"{d.department:<24}{d.lead:>6}{d.support:>9}{d.co_owners:>11}"
-            f"{d.degree_centrality:>8.3f}{d.betweenness:>9.3f}"
-        )
-    if report.shared_pairs:
-        lines.append(
-            "most shared: " + "; ".join(f"{a} + {b} ({n})" for a, b, n in report.shared_pairs[:5])
-        )
-    return "\n".join(lines)
+    by_type = [r | {"dept": "type:" + r["type"], "deptLabel": r["type"]} for r in rows]
+    return [*out, network(by_type, "all plans, by department type", "all")]
 
 
 def write_graphml(report: NetworkReport, path: Path) -> None:

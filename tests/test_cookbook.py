@@ -173,6 +173,36 @@ def department_advice(rows):
     assert all("区卫健局的意见" in r["note"] for r in rows)
 
 
+def measures_led_by_department(rows):
+    # 卫生健康 leads the health measures that are plainly medical, in every plan
+    assert set(by_plan(rows)) == set(TITLES.values())
+    for title in TITLES.values():
+        assert any(
+            r["measure"] in ("加强妇幼健康服务体系建设", "高标准推动妇幼健康服务体系建设")
+            for r in rows
+            if r["plan"] == title
+        )
+    assert all(r["evidence"] for r in rows)
+    assert {r["basis"] for r in rows} <= {"Stated", "Inferred"}
+
+
+def departments_by_load(rows):
+    # one lead per measure: the leads add up to the measures a reader counts
+    total = sum(a[2] for k in TITLES for a in STRUCTURE[k]["areas"])
+    assert sum(int(r["leads"]) for r in rows) == total
+    assert rows[0]["type"] in ("人力资源社会保障", "教育", "卫生健康")
+
+
+def low_confidence_owners(rows):
+    assert all(float(r["confidence"]) < 0.55 for r in rows)
+    assert all(r["evidence"].startswith("cue terms") for r in rows)
+
+
+def shared_measures(rows):
+    assert all(int(r["departments"]) >= 2 for r in rows)
+    assert all(len(r["who"].split("、")) == int(r["departments"]) for r in rows)
+
+
 EXPECTATIONS = {
     name.replace("_", "-"): fn
     for name, fn in list(globals().items())
