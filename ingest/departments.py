@@ -3,7 +3,6 @@ people write, read from data/departments.toml."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,8 +86,3 @@ def load_registry(path: Path) -> Registry:
                 f"{path}: [{slug}] lacks {err.args[0]}; see the file's header"
             ) from err
     return Registry(types)
-
-
-def slug_ok(slug: str) -> bool:
-    """Department type slugs are lower-case ASCII words joined by underscores."""
-    return re.fullmatch(r"[a-z][a-z0-9_]*", slug) is not None

@@ -24,11 +24,6 @@ class BuildResult:
     graph_files: list[Path]
 
 
-def corpus_paths(settings: Settings) -> list[Path]:
-    """The documents of the project's corpus, in corpus order."""
-    return [e.path for e in load_corpus(settings.corpus)]
-
-
 @dataclass(frozen=True)
 class Ownership:
     """The department registry and the owner-inference model built on it."""

@@ -17,11 +17,8 @@ class Settings:
     corpus: Path = ROOT / "data" / "plans" / "corpus.toml"  # the corpus's metadata file
     store: Path = ROOT / "var" / "store"  # the on-disk pyoxigraph store
     graphs: Path = ROOT / "graphs"  # the published TriG dataset
-    queries: Path = ROOT / "queries"  # the SPARQL cookbook
     departments: Path = ROOT / "data" / "departments.toml"  # department registry
     lexicon: Path = ROOT / "data" / "ownership_lexicon.toml"  # owner-inference cues
-    upstream: Path = ROOT / "data" / "upstream"  # known upstream plans
-    query_timeout: float = 10.0  # seconds before a SPARQL query is cut off
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -31,6 +28,6 @@ class Settings:
         for f in fields(cls):
             raw = env.get(f"PLANGRAPH_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = float(raw) if f.type in ("float", float) else Path(raw)
+                values[f.name] = Path(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
