@@ -187,15 +187,9 @@ class DatasetBuilder:
             ctx.section(NamedNode(f"{base}/section/{section.key}"), node, section)
         for area in plan.areas:
             ctx.area(NamedNode(f"{base}/area/{area.sequence}"), node, area)
-        for prop, kind, items in (
-            ("hasKeyProject", "project", plan.key_projects),
-            ("hasImplementationItem", "implementation", plan.implementation),
-            ("hasMonitoringItem", "monitoring", plan.monitoring),
-        ):
-            for item in items:
-                it = NamedNode(f"{base}/{kind}/{item.sequence}")
-                g.add(node, pg(prop), it)
-                ctx.item(it, item)
+        ctx.items(node, "hasKeyProject", "project", plan.key_projects)
+        ctx.items(node, "hasImplementationItem", "implementation", plan.implementation)
+        ctx.items(node, "hasMonitoringItem", "monitoring", plan.monitoring)
         ctx.notes(node, plan.notes)
         return g.name.value
 
@@ -338,14 +332,15 @@ class _Context:
             g.add(node, pg("areaType"), pid("area-type/" + kind))
         self.span(node, area.span)
         self.notes(node, area.notes)
-        for prop, kind_, items in (
-            ("hasGoal", "goal", area.goals),
-            ("hasMeasure", "measure", area.measures),
-        ):
-            for item in items:
-                it = NamedNode(f"{node.value}/{kind_}/{item.sequence}")
-                g.add(node, pg(prop), it)
-                self.item(it, item)
+        self.items(node, "hasGoal", "goal", area.goals)
+        self.items(node, "hasMeasure", "measure", area.measures)
+
+    def items(self, parent: NamedNode, prop: str, kind: str, items: list[Item]) -> None:
+        """Link a parent to its numbered items ({parent}/{kind}/{sequence}) and add each."""
+        for item in items:
+            node = NamedNode(f"{parent.value}/{kind}/{item.sequence}")
+            self.g.add(parent, pg(prop), node)
+            self.item(node, item)
 
     def item(self, node: NamedNode, item: Item, cite: bool = True) -> None:
         g = self.g
