@@ -16,6 +16,9 @@ from ingest.errors import PlanError
 from plangraph.settings import Settings
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+STORE_OPTION = click.option(
+    "--store", type=click.Path(path_type=Path), help="Store folder [settings.store]."
+)
 
 
 def fail(message: str) -> None:
@@ -64,7 +67,7 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@STORE_OPTION
 @click.option(
     "--graphs",
     type=click.Path(path_type=Path),
@@ -106,7 +109,7 @@ def build(
 
 
 @main.command()
-@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@STORE_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -129,7 +132,7 @@ def export(settings: Settings, store: Path | None, fmt: str, out: Path) -> None:
 
 @main.command()
 @click.argument("sparql")
-@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@STORE_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -165,7 +168,7 @@ def query(settings: Settings, sparql: str, store: Path | None, fmt: str) -> None
 
 
 @main.command()
-@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@STORE_OPTION
 @click.pass_obj
 def validate(settings: Settings, store: Path | None) -> None:
     """Validate the store against the SHACL shapes (exit 0 conforms, 1 violations, 2 error)."""
@@ -186,7 +189,7 @@ def analyze() -> None:
 
 
 @analyze.command("departments")
-@click.option("--store", type=click.Path(path_type=Path), help="Store folder [settings.store].")
+@STORE_OPTION
 @click.option("--goals", is_flag=True, help="Count goals as well as measures.")
 @click.option("--top", default=15, show_default=True, help="Departments listed per plan.")
 @click.option(
