@@ -148,7 +148,7 @@ class PlanReader:
             )
         self._check_complete(parts)
         self._attach_notes(plan)
-        plan.citations = [c for node in _citing_nodes(plan) for c in node.citations]
+        plan.citations = [c for node in [*plan.sections, *plan.items()] for c in node.citations]
         return plan
 
     def _check_complete(self, parts: list[Part]) -> None:
@@ -410,12 +410,3 @@ def _trailing_paragraphs(lines: list[Line]) -> list[Line]:
             break
         out.append(line)
     return out[::-1]
-
-
-def _citing_nodes(plan: Plan) -> list[Section | Item]:
-    nodes: list[Section | Item] = list(plan.sections)
-    for section in plan.sections:
-        nodes += section.items
-    for area in plan.areas:
-        nodes += area.goals + area.measures
-    return nodes + plan.key_projects + plan.implementation + plan.monitoring
