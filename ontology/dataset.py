@@ -17,27 +17,8 @@ from ingest.corpus import CorpusEntry
 from ingest.departments import Jurisdiction, Registry
 from ingest.model import Area, Citation, Item, Note, Plan, Responsibility, Section, Span, Target
 from ingest.parse import ParsedDocument
-from ontology.iris import PG, PGID, RegionNames, area_type, indicator_key, plan_level, work_slug
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-ORG = "http://www.w3.org/ns/org#"
-
-PREFIXES = {
-    "pg": PG,
-    "pgid": PGID,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "skos": SKOS,
-    "dcterms": DCT,
-    "prov": PROV,
-    "org": ORG,
-}
+from ontology.iris import RegionNames, area_type, indicator_key, plan_level, work_slug
+from ontology.namespaces import DCT, ORG, PG, PGID, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
 LEVELS = {
     "national": "National",

@@ -7,9 +7,6 @@ import re
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry, slug
 
-PG = "https://w3id.org/plangraph/ontology#"
-PGID = "https://w3id.org/plangraph/id/"
-
 AREA_TYPES = (
     ("health", "健康"),
     ("education", "教育"),

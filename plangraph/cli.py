@@ -15,7 +15,7 @@ import click
 from ingest.errors import PlanError
 from plangraph.settings import Settings
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 STORE_OPTION = click.option(
     "--store", type=click.Path(path_type=Path), help="Store folder [settings.store]."
 )
@@ -130,9 +130,19 @@ def export(settings: Settings, store: Path | None, fmt: str, out: Path) -> None:
     click.echo(f"wrote {out}")
 
 
+ENDPOINT_OPTION = click.option(
+    "--endpoint", help="Query this remote SPARQL endpoint instead of the store [settings.endpoint]."
+)
+TIMEOUT_OPTION = click.option(
+    "--timeout", type=float, help="Seconds before a query is stopped [settings.timeout: 30]."
+)
+
+
 @main.command()
 @click.argument("sparql")
 @STORE_OPTION
+@ENDPOINT_OPTION
+@TIMEOUT_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -141,30 +151,97 @@ def export(settings: Settings, store: Path | None, fmt: str, out: Path) -> None:
     show_default=True,
 )
 @click.pass_obj
-def query(settings: Settings, sparql: str, store: Path | None, fmt: str) -> None:
+def query(
+    settings: Settings,
+    sparql: str,
+    store: Path | None,
+    endpoint: str | None,
+    timeout: float | None,
+    fmt: str,
+) -> None:
     """Run SPARQL over all plans (the default graph is the union of all graphs).
 
-    SPARQL may be a query or @FILE to read one (e.g. @queries/targets-of-indicator.rq)."""
-    from plangraph.summary import result_table
-    from queryapi.store import StoreError, open_store, run_query
+    SPARQL may be a query or @FILE to read one (e.g. @queries/targets-of-indicator.rq). The
+    query runs in a worker process under the same rules as the server: read-only, no SERVICE,
+    stopped at the timeout."""
+    from plangraph.querying import QueryOutput, run_cli_query
 
     if sparql.startswith("@"):
         try:
             sparql = Path(sparql[1:]).read_text(encoding="utf-8")
-        except OSError as err:
-            fail(f"{sparql[1:]}: cannot read the query file: {err.strerror}")
+        except (OSError, UnicodeDecodeError) as err:
+            fail(f"{sparql[1:]}: cannot read the query file: {getattr(err, 'strerror', err)}")
+    settings = replace_settings(settings, store=store, endpoint=endpoint, timeout=timeout)
     try:
-        result = run_query(
-            open_store(store or settings.store), sparql, None if fmt == "table" else fmt
-        )
-    except StoreError as err:
-        fail(str(err))
-    if result.boolean is not None:
-        click.echo("true" if result.boolean else "false")
-    elif result.serialized:
-        sys.stdout.buffer.write(result.serialized)
-    else:
-        click.echo(result_table(result.variables, result.rows))
+        output: QueryOutput = run_cli_query(settings, sparql, fmt)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted; the query was stopped", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if output.error:
+        fail(output.error)
+    sys.stdout.buffer.write(output.text)
+    if output.truncated:
+        click.echo(f"note: the answer was cut at {settings.max_rows} rows", err=True)
+
+
+def replace_settings(settings: Settings, **changes: object) -> Settings:
+    """The settings with the options the user gave (None: not given)."""
+    from dataclasses import replace
+
+    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
+
+
+@main.command()
+@STORE_OPTION
+@ENDPOINT_OPTION
+@click.option("--host", help="Interface to listen on [settings.host: 127.0.0.1].")
+@click.option("--port", type=int, help="Port to listen on [settings.port: 8000].")
+@TIMEOUT_OPTION
+@click.option("--max-rows", type=int, help="Rows in one answer [settings.max_rows: 10000].")
+@click.option("--workers", type=int, help="Query processes [settings.workers: 4].")
+@click.pass_obj
+def serve(
+    settings: Settings,
+    store: Path | None,
+    endpoint: str | None,
+    host: str | None,
+    port: int | None,
+    timeout: float | None,
+    max_rows: int | None,
+    workers: int | None,
+) -> None:
+    """Serve the SPARQL 1.1 endpoint (/sparql) and Graph Store reads (/store) until Ctrl-C."""
+    import socket
+
+    import uvicorn
+
+    from queryapi.app import create_app
+    from queryapi.store import StoreError, open_store
+
+    settings = replace_settings(
+        settings,
+        store=store,
+        endpoint=endpoint,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+    )
+    if not settings.endpoint:
+        try:
+            open_store(settings.store)
+        except StoreError as err:
+            fail(str(err))
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as err:
+        fail(f"{settings.host}:{settings.port}: cannot listen: {err.strerror}; choose --port")
+    url = f"http://{settings.host}:{settings.port}/sparql"
+    click.echo(f"plangraph: serving {settings.endpoint or settings.store} at {url}")
+    click.echo(f"  try: curl -s {url} --data-urlencode 'query=SELECT * {{ ?s ?p ?o }} LIMIT 3'")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
 @main.command()

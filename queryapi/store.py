@@ -7,9 +7,11 @@ failed build leaves the previous store whole.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import (
     QueryBoolean,
@@ -19,7 +21,10 @@ from pyoxigraph import (
     Store,
 )
 
-from ontology.dataset import PREFIXES, Dataset
+from ontology.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from ontology.dataset import Dataset
 
 EXPORT_FORMATS = {
     "nquads": RdfFormat.N_QUADS,
@@ -96,10 +101,27 @@ def open_store(store_dir: Path) -> Store:
         raise StoreError(f"{store_dir}: cannot open the store: {err}") from err
 
 
-def run_query(store: Store, sparql: str, result_format: str | None = None) -> QueryResult:
-    """Run a SPARQL query over the union of all graphs; errors name the query's problem."""
+def store_generation(store_dir: Path) -> str | None:
+    """A token that changes exactly when a new build is swapped in; None when there is none."""
     try:
-        result = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return f"{os.path.realpath(store_dir)}:{os.stat(store_dir).st_ino}"
+    except OSError:
+        return None
+
+
+def run_query(store: Store, sparql: str, result_format: str | None = None) -> QueryResult:
+    """Run a SPARQL query in-process over the union of all graphs (or the query's own FROM
+    dataset); updates and SERVICE are refused. For untrusted queries use the worker pool."""
+    from queryapi.guard import QueryRefused, check_query
+
+    try:
+        checked = check_query(sparql)
+    except QueryRefused as err:
+        raise StoreError(f"query: {err}") from err
+    try:
+        result = store.query(
+            sparql, use_default_graph_as_union=not checked.has_dataset, prefixes=PREFIXES
+        )
     except SyntaxError as err:
         raise StoreError(f"query: {err}") from err
     except OSError as err:

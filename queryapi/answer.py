@@ -1,0 +1,158 @@
+"""A job's answer, computed inside a worker process: from the on-disk store, or from a remote
+SPARQL endpoint through SPARQLWrapper, serialised the same way for both."""
+
+from __future__ import annotations
+
+import urllib.error
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    parse,
+    parse_query_results,
+)
+
+from ontology.namespaces import PREFIXES
+from queryapi import results
+from queryapi.store import StoreError, open_store, store_generation
+from queryapi.workers import Failure, Job, QueryFailed, Source
+
+
+class Backend(Protocol):
+    """What a worker answers jobs with."""
+
+    def answer(self, job: Job) -> results.Serialized: ...
+
+
+def open_backend(source: Source) -> Backend:
+    """The backend for a source: the store (opened lazily) or the remote endpoint."""
+    if source.endpoint:
+        return RemoteBackend(source.endpoint)
+    assert source.store is not None
+    return LocalBackend(source.store)
+
+
+def serialize_result(result: object, job: Job) -> results.Serialized:
+    """Any pyoxigraph query result in the job's media type, capped at the job's row limit."""
+    if isinstance(result, QueryBoolean):
+        form = "ASK"
+    elif isinstance(result, QuerySolutions):
+        form = "SELECT"
+    else:
+        form = "CONSTRUCT"
+    offers = results.offered(form)
+    media_type = job.media_type if job.media_type in offers else offers[0]
+    if isinstance(result, QueryBoolean):
+        return results.boolean(bool(result), media_type)
+    if isinstance(result, QuerySolutions):
+        variables = [v.value for v in result.variables]
+        return results.solutions(variables, result, media_type, job.max_rows)
+    return results.graph(result, media_type, job.max_rows)  # type: ignore[arg-type]
+
+
+def one_line(err: BaseException, limit: int = 300) -> str:
+    """An engine's message on one line, cut at `limit` characters."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _iri(value: str, parameter: str) -> NamedNode:
+    try:
+        return NamedNode(value)
+    except ValueError as err:
+        raise QueryFailed(Failure(400, "bad-graph-iri", f"{parameter}={value!r}: {err}")) from None
+
+
+@dataclass
+class LocalBackend:
+    """The on-disk store, reopened when a new build has been swapped in."""
+
+    store_dir: Path
+    _store: Store | None = None
+    _generation: str | None = None
+
+    def _current(self) -> Store:
+        generation = store_generation(self.store_dir)
+        if self._store is None or (generation is not None and generation != self._generation):
+            try:
+                self._store = open_store(self.store_dir)
+                self._generation = generation
+            except StoreError as err:
+                if self._store is None:
+                    raise QueryFailed(Failure(503, "no-store", str(err))) from None
+        return self._store
+
+    def answer(self, job: Job) -> results.Serialized:
+        """Run the job on the store."""
+        store = self._current()
+        options: dict[str, object] = {"prefixes": PREFIXES}
+        if job.default_graphs:
+            options["default_graph"] = [_iri(g, "default-graph-uri") for g in job.default_graphs]
+        if job.named_graphs:
+            options["named_graphs"] = [_iri(g, "named-graph-uri") for g in job.named_graphs]
+        if not (job.default_graphs or job.named_graphs or job.query.has_dataset):
+            options["use_default_graph_as_union"] = True
+        try:
+            return serialize_result(store.query(job.query.text, **options), job)
+        except SyntaxError as err:
+            raise QueryFailed(Failure(400, "query-syntax", f"query: {one_line(err)}")) from None
+        except (RuntimeError, ValueError) as err:
+            raise QueryFailed(Failure(400, "query-failed", f"query: {one_line(err)}")) from None
+        except OSError as err:
+            raise QueryFailed(Failure(500, "store-error", f"{self.store_dir}: {err}")) from None
+
+
+@dataclass
+class RemoteBackend:
+    """A remote SPARQL 1.1 endpoint, asked through SPARQLWrapper; its answer is parsed and
+    serialised here, so the cap and the formats are the same as for the embedded store."""
+
+    endpoint: str
+
+    def answer(self, job: Job) -> results.Serialized:
+        """Send the job's query (the contract's prefixes declared first) and re-serialise."""
+        from SPARQLWrapper import JSON, POSTDIRECTLY, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = SPARQLWrapper(self.endpoint)
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        client.setQuery(prologue + job.query.text)
+        client.setMethod("POST")
+        client.setRequestMethod(POSTDIRECTLY)
+        client.setTimeout(max(1, int(job.timeout)))
+        graph = job.query.form in ("CONSTRUCT", "DESCRIBE")
+        client.setReturnFormat(TURTLE if graph else JSON)
+        for g in job.default_graphs:
+            client.addDefaultGraph(_iri(g, "default-graph-uri").value)
+        for g in job.named_graphs:
+            client.addNamedGraph(_iri(g, "named-graph-uri").value)
+        try:
+            raw = client.query().response.read()
+        except SPARQLWrapperException as err:
+            message = str(err).splitlines()[0]
+            status = 400 if "QueryBadFormed" in type(err).__name__ else 502
+            raise QueryFailed(
+                Failure(status, "remote-error", f"{self.endpoint}: {message}")
+            ) from None
+        except (TimeoutError, urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            raise QueryFailed(
+                Failure(502, "remote-unreachable", f"{self.endpoint}: cannot query: {reason}")
+            ) from None
+        try:
+            if graph:
+                result = (q.triple for q in parse(raw, format=RdfFormat.TURTLE))
+            else:
+                result = parse_query_results(raw, format=QueryResultsFormat.JSON)
+        except SyntaxError as err:
+            raise QueryFailed(
+                Failure(502, "remote-bad-answer", f"{self.endpoint}: unreadable answer: {err}")
+            ) from None
+        return serialize_result(result, job)

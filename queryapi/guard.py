@@ -1,0 +1,114 @@
+"""What a SPARQL request may run: its form, and a refusal for updates and for SERVICE.
+
+The check runs before any engine sees the text: pyoxigraph would make a SERVICE request itself,
+invisibly to Python. Strings, IRIs and comments are set aside; in what remains, any `SERVICE`
+that does not sit inside a variable or the local part of a prefixed name refuses the query. The
+rule is deliberately wider than the grammar (pyoxigraph reads `SERVICE:x` as the keyword), and a
+codepoint escape (\\u0053ERVICE) is decoded and checked too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
+
+_OPAQUE = (
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|\#[^\n\r]*"
+)
+_TOKEN = re.compile(
+    rf"(?P<opaque>{_OPAQUE})"
+    r"|(?P<name>[?$]\w+|_:[\w.\-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*|(?:[^\W\d][\w.\-]*)?:(?:[\w:%.\-]|\\.)*)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\S",
+    re.DOTALL,
+)
+_SERVICE = re.compile("service", re.IGNORECASE)
+_NAME_CHARS = re.compile(r"[\w.\-:%]*$")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class QueryRefused(Exception):
+    """A request this endpoint will not run; `code` names the rule that refused it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that may run: its text, its form (None when it cannot be told, so the engine
+    reports the syntax error) and whether it names its own dataset (FROM / FROM NAMED)."""
+
+    text: str
+    form: str | None
+    has_dataset: bool
+
+
+@dataclass(frozen=True)
+class _Scan:
+    words: list[str]  # bare words, upper-cased
+    residue: str  # the text with strings, IRIs and comments blanked
+
+
+def _scan(text: str) -> _Scan:
+    words: list[str] = []
+    parts: list[str] = []
+    for m in _TOKEN.finditer(text):
+        if m.group("opaque"):
+            parts.append(" ")
+            continue
+        if m.group("word"):
+            words.append(m.group("word").upper())
+        parts.append(m.group(0))
+    return _Scan(words, " ".join(parts))
+
+
+def _names_a_service(residue: str) -> bool:
+    """True if `service` occurs anywhere but inside a variable or a prefixed name's local part."""
+    for m in _SERVICE.finditer(residue):
+        before = _NAME_CHARS.search(residue, 0, m.start())
+        lead = residue[before.start() : m.start()] if before else ""
+        sigil = residue[before.start() - 1] if before and before.start() > 0 else ""
+        if ":" not in lead and sigil not in "?$":
+            return True
+    return False
+
+
+def _decoded(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _ESCAPE.sub(one, text)
+
+
+def check_query(text: str) -> CheckedQuery:
+    """The query's form, or QueryRefused for an update or anything that could reach a server."""
+    scans = [_scan(text)]
+    if "\\" in text:
+        scans.append(_scan(_decoded(text)))
+    if any(_names_a_service(s.residue) for s in scans):
+        raise QueryRefused(
+            "service-refused",
+            "SERVICE is not allowed: this endpoint never queries other servers; "
+            "run federated queries from your own client",
+        )
+    words = scans[0].words
+    update = next((w for w in words if w in UPDATE_KEYWORDS), None)
+    form = next((w for w in words if w in FORMS), None)
+    if update and (form is None or words.index(update) < words.index(form)):
+        raise QueryRefused(
+            "update-refused",
+            f"updates are not supported ({update}): this endpoint is read-only; "
+            "rebuild the store with `plangraph build` to change the data",
+        )
+    return CheckedQuery(text, form, "FROM" in words)

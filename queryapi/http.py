@@ -1,0 +1,98 @@
+"""What every HTTP route shares: the settings and pool on the app, bounded body reads, running a
+job through the pool without blocking the event loop, and answer responses with their headers."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+import anyio
+from fastapi import Request, Response
+
+from plangraph.settings import Settings
+from queryapi.errors import ApiError
+from queryapi.results import Serialized
+from queryapi.workers import Job, QueryFailed, QueryPool, busy
+
+
+@dataclass
+class AppState:
+    """What the app holds while it runs: its settings, the query pool and a thread limiter."""
+
+    settings: Settings
+    pool: QueryPool
+    limiter: anyio.CapacityLimiter
+
+
+def app_state(request: Request) -> AppState:
+    """The running app's state."""
+    return request.app.state.plangraph
+
+
+async def run_job(request: Request, job: Job) -> Serialized:
+    """Answer a job in the pool; 503 at once with Retry-After when every place is taken."""
+    state = app_state(request)
+    if not state.pool.admit():
+        raise QueryFailed(busy())
+    try:
+        return await anyio.to_thread.run_sync(
+            state.pool.run_admitted, job, state.settings.timeout, limiter=state.limiter
+        )
+    finally:
+        state.pool.release()
+
+
+def answer_response(
+    answer: Serialized, limit: int, headers: dict[str, str] | None = None
+) -> Response:
+    """The answer's bytes with its media type, row count and, when cut, the cap it hit."""
+    extra = {"Vary": "Accept", "X-Result-Rows": str(answer.rows), **(headers or {})}
+    if answer.truncated:
+        extra["X-Result-Truncated"] = "true"
+        extra["X-Result-Limit"] = str(limit)
+    media_type = answer.media_type
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    return Response(answer.body, media_type=media_type, headers=extra)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "too-large", f"request body of {declared} bytes is over {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too-large", f"request body is over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """URL-encoded parameters, strictly UTF-8 (400 naming `where` otherwise)."""
+    try:
+        return urllib.parse.parse_qsl(
+            raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
+    except UnicodeDecodeError as err:
+        raise ApiError(
+            400, "not-utf8", f"{where} is not UTF-8 (byte {err.start}); percent-encode UTF-8"
+        ) from None
+    except ValueError as err:
+        raise ApiError(400, "bad-parameters", f"{where}: {err}") from None
+
+
+def utf8_text(body: bytes, charset: str | None, where: str) -> str:
+    """A text body as UTF-8; 415 for another declared charset, 400 for bytes that are not UTF-8."""
+    if charset and charset.lower().replace("-", "") != "utf8":
+        raise ApiError(
+            415, "unsupported-charset", f"{where}: charset {charset} is not supported; send UTF-8"
+        )
+    try:
+        return body.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise ApiError(
+            400, "not-utf8", f"{where} is not UTF-8 (byte {err.start}); send UTF-8"
+        ) from None

@@ -1,0 +1,238 @@
+"""Queries run in worker processes that can be killed: the one way to stop a pyoxigraph query.
+
+pyoxigraph cannot cancel a query in-process, so every query runs in one of a fixed number of
+worker processes, each holding the store open read-only (or a client of a remote endpoint). The
+parent waits for the answer until the query's deadline, then kills the worker and starts a
+replacement. Admission is bounded: beyond the workers and a fixed number of waiting queries, a
+request is turned away at once. Results are read and serialised on the worker's own thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from plangraph.settings import Settings
+from queryapi.guard import CheckedQuery
+from queryapi.results import Serialized
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where queries run: an on-disk store, or a remote SPARQL endpoint."""
+
+    store: Path | None = None
+    endpoint: str | None = None
+
+    def describe(self) -> str:
+        """The store folder or endpoint URL, for messages."""
+        return self.endpoint or str(self.store)
+
+
+def source_of(settings: Settings) -> Source:
+    """Where the settings say queries run: a remote endpoint if one is set, else the store."""
+    return Source(endpoint=settings.endpoint) if settings.endpoint else Source(store=settings.store)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: the checked query, the media type to answer in, the protocol's
+    dataset (empty: the union of all graphs, unless the query names its own) and the row cap."""
+
+    query: CheckedQuery
+    media_type: str
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a query has no answer: an HTTP status, a short code and a message for people."""
+
+    status: int
+    code: str
+    message: str
+    retry_after: int | None = None
+
+
+class QueryFailed(Exception):
+    """A query that did not answer; carries its Failure."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def _worker_main(conn: Connection, source: Source) -> None:
+    """A worker's life: open the source, then answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from queryapi.answer import open_backend
+
+    backend = open_backend(source)
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(backend.answer(job))
+        except QueryFailed as err:
+            conn.send(err.failure)
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+
+
+@dataclass
+class QueryPool:
+    """A fixed set of query processes over one source, with bounded admission."""
+
+    source: Source
+    size: int = 2
+    max_waiting: int = 64
+    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, repr=False)
+    _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
+    _closed: bool = field(default=False, repr=False)
+    _context: multiprocessing.context.BaseContext = field(
+        default_factory=lambda: multiprocessing.get_context("spawn"), repr=False
+    )
+
+    def start(self) -> QueryPool:
+        """Start every worker and wait until each has opened the source."""
+        self._slots = threading.BoundedSemaphore(self.size + self.max_waiting)
+        starting = [self._spawn() for _ in range(self.size)]
+        for worker in starting:
+            self._await_ready(worker)
+        return self
+
+    def __enter__(self) -> QueryPool:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._kill(worker)
+
+    def admit(self) -> bool:
+        """Take a place for one query, or False at once when every place is taken."""
+        assert self._slots is not None, "start() the pool first"
+        return self._slots.acquire(blocking=False)
+
+    def release(self) -> None:
+        """Give back a place taken by admit()."""
+        assert self._slots is not None
+        self._slots.release()
+
+    def run(self, job: Job, timeout: float) -> Serialized:
+        """Answer one job within `timeout` seconds, or raise QueryFailed (busy, timeout, error)."""
+        if not self.admit():
+            raise QueryFailed(busy())
+        try:
+            return self.run_admitted(job, timeout)
+        finally:
+            self.release()
+
+    def run_admitted(self, job: Job, timeout: float) -> Serialized:
+        """run() for a caller that already holds a place from admit()."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryFailed(_timeout(timeout, waiting=True)) from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                raise QueryFailed(_timeout(timeout, waiting=False))
+            out = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryFailed(
+                Failure(500, "worker-died", "the query process died; the query was not answered")
+            ) from None
+        except BaseException:  # Ctrl-C, or the server shutting down mid-query
+            self._replace(worker)
+            raise
+        self._idle.put(worker)
+        if isinstance(out, Failure):
+            raise QueryFailed(out)
+        return out
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child, self.source), daemon=True, name="plangraph-query"
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _await_ready(self, worker: _Worker) -> None:
+        try:
+            if worker.conn.poll(60) and worker.conn.recv() == "ready":
+                if self._closed:
+                    self._kill(worker)
+                else:
+                    self._idle.put(worker)
+                return
+        except (EOFError, OSError):
+            pass
+        self._kill(worker)
+        raise RuntimeError(f"{self.source.describe()}: a query worker failed to start")
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and bring up its successor in the background."""
+        self._kill(worker)
+        if self._closed:
+            return
+
+        def successor() -> None:
+            with contextlib.suppress(RuntimeError):
+                self._await_ready(self._spawn())
+
+        threading.Thread(target=successor, daemon=True, name="plangraph-respawn").start()
+
+    @staticmethod
+    def _kill(worker: _Worker) -> None:
+        if worker.process.is_alive() and worker.process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(timeout=5)
+        worker.conn.close()
+
+
+def busy() -> Failure:
+    """Every place for a query is taken: come back in a second."""
+    return Failure(503, "busy", "every query place is taken; retry in a moment", retry_after=1)
+
+
+def _timeout(timeout: float, waiting: bool) -> Failure:
+    where = "waiting for a free query process" if waiting else "running"
+    return Failure(
+        503,
+        "timeout",
+        f"the query was stopped after {timeout:g} s ({where}); "
+        "narrow it (LIMIT, a more selective pattern) or raise --timeout",
+    )
