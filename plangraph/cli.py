@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ingest.errors import PlanError
-from plangraph.settings import Settings
+from plangraph.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 STORE_OPTION = click.option(
@@ -32,7 +32,10 @@ def fail(message: str) -> None:
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """plangraph: Chinese development plans as an RDF knowledge graph."""
-    ctx.obj = Settings.from_env()
+    try:
+        ctx.obj = Settings.from_env()
+    except SettingsError as err:
+        fail(str(err))
 
 
 @main.command()

@@ -57,7 +57,7 @@ def _convert(name: str, raw: str, kind: object) -> object:
             value = kind(raw)  # type: ignore[operator]
         except ValueError:
             raise SettingsError(f"{name}={raw!r}: expected a number") from None
-        if value <= 0:
-            raise SettingsError(f"{name}={raw!r}: expected a number above 0")
+        if value < 0:
+            raise SettingsError(f"{name}={raw!r}: expected a number, 0 or more")
         return value
     return raw or None

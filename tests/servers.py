@@ -1,0 +1,83 @@
+"""Real servers for the tests: `plangraph serve` and `oxigraph serve` as processes on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and process."""
+
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def sparql(self) -> str:
+        return f"{self.url}/sparql"
+
+
+@contextmanager
+def running(
+    command: list[str], ready_url: str, url: str, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Start a server process, wait until `ready_url` answers 200, stop it afterwards."""
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                out = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"{command[0]} exited {process.returncode}: {out}")
+            try:
+                if httpx.get(ready_url, timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{command} did not answer {ready_url} within 30 s")
+            time.sleep(0.1)
+        yield Server(url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def plangraph_serve(
+    store: Path, *options: str, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`plangraph serve` on a store, on a free port."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "plangraph"), "serve", "--store", str(store), "--port", str(port)]
+    with running([*command, *options], f"{url}/sparql", url, env) as server:
+        yield server
