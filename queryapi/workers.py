@@ -107,6 +107,7 @@ class QueryPool:
     _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, repr=False)
     _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
+    _successors: list[threading.Thread] = field(default_factory=list, repr=False)
     _context: multiprocessing.context.BaseContext = field(
         default_factory=lambda: multiprocessing.get_context("spawn"), repr=False
     )
@@ -126,8 +127,10 @@ class QueryPool:
         self.close()
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker, waiting for replacements still starting."""
         self._closed = True
+        for thread in self._successors:
+            thread.join(timeout=60)
         while True:
             try:
                 worker = self._idle.get_nowait()
@@ -212,7 +215,9 @@ class QueryPool:
             with contextlib.suppress(RuntimeError):
                 self._await_ready(self._spawn())
 
-        threading.Thread(target=successor, daemon=True, name="plangraph-respawn").start()
+        thread = threading.Thread(target=successor, daemon=True, name="plangraph-respawn")
+        self._successors = [t for t in self._successors if t.is_alive()] + [thread]
+        thread.start()
 
     @staticmethod
     def _kill(worker: _Worker) -> None:

@@ -89,3 +89,92 @@ def test_every_command_and_option_is_documented(command, option):
     if option:
         row = next(line for line in readme.splitlines() if f"`plangraph {command}" in line)
         assert option in row, f"{option} of `plangraph {command}` is not in its README row"
+
+
+def test_query_refuses_service_in_one_line_and_never_connects(built_store):
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        out = run(
+            "query",
+            "--store",
+            str(built_store),
+            f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+        )
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    assert out.returncode == 2
+    assert (
+        out.stderr.startswith("error: query: SERVICE is not allowed")
+        and out.stderr.count("\n") == 1
+    )
+
+
+def test_query_says_updates_are_not_supported(built_store):
+    out = run("query", "--store", str(built_store), "INSERT DATA { <a:s> <a:p> <a:o> }")
+    assert out.returncode == 2
+    assert (
+        out.stderr.startswith("error: query: updates are not supported")
+        and out.stderr.count("\n") == 1
+    )
+
+
+def test_query_syntax_error_is_one_line(built_store):
+    out = run("query", "--store", str(built_store), "SELECT * {")
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: query: error at 1:11") and out.stderr.count("\n") == 1
+
+
+def test_a_runaway_query_is_stopped_at_the_timeout(built_store):
+    import time
+
+    started = time.monotonic()
+    out = run(
+        "query",
+        "--store",
+        str(built_store),
+        "--timeout",
+        "2",
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    )
+    assert time.monotonic() - started < 2 + 3
+    assert out.returncode == 2
+    assert "stopped after 2 s" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_ctrl_c_stops_a_query_with_exit_130(built_store):
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [
+            str(PLANGRAPH),
+            "query",
+            "--store",
+            str(built_store),
+            "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert err.strip() == "error: interrupted; the query was stopped"
+
+
+def test_bad_setting_is_one_line_and_exit_2(tmp_path):
+    out = subprocess.run(
+        [str(PLANGRAPH), "query", "ASK {}"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PLANGRAPH_TIMEOUT": "soon"},
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip() == "error: PLANGRAPH_TIMEOUT='soon': expected a number"

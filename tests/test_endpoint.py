@@ -605,3 +605,74 @@ def test_excess_load_is_turned_away_at_once(built_store):
     assert_error(turned_away, 503, "busy")
     assert turned_away.headers["retry-after"] == "1" and seconds < 0.5
     assert after.status_code == 200
+
+
+# --- hostile input: arbitrary bytes and strings never give a 5xx ----------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/sparql-query",
+        "application/sparql-query; charset=utf-16",
+        "application/x-www-form-urlencoded",
+        "application/sparql-update",
+        "text/plain",
+        "",
+        "multipart/form-data; boundary=x",
+    ]
+)
+HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80).map(
+    str.strip
+)
+
+
+@FUZZ
+@given(query=st.text(max_size=300))
+def test_arbitrary_query_strings_never_5xx(client, query):
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code < 500, response.text
+
+
+@FUZZ
+@given(body=st.binary(max_size=400), content_type=CONTENT_TYPES, accept=HEADER_TEXT)
+def test_arbitrary_bodies_and_headers_never_5xx(client, body, content_type, accept):
+    response = client.post(
+        "/sparql", content=body, headers={"content-type": content_type, "accept": accept}
+    )
+    assert response.status_code < 500, response.text
+
+
+@FUZZ
+@given(
+    raw=st.binary(max_size=200),
+    path=st.sampled_from(["/sparql", "/sparql/", "/store"]),
+)
+def test_arbitrary_query_string_bytes_never_5xx(client, raw, path):
+    import urllib.parse
+
+    target = f"{path}?{urllib.parse.quote_from_bytes(raw, safe='=&%+')}"
+    response = client.get(target)
+    assert response.status_code < 500, response.text
+
+
+@FUZZ
+@given(
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["query", "default-graph-uri", "named-graph-uri", "format", "graph", "x"]
+            ),
+            st.text(max_size=60),
+        ),
+        max_size=4,
+    )
+)
+def test_arbitrary_parameters_never_5xx(client, params):
+    for path in ("/sparql", "/store"):
+        response = client.get(path, params=params)
+        assert response.status_code < 500, response.text

@@ -1,0 +1,140 @@
+"""The query guard: SERVICE never reaches the engine, however the query is written."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pyoxigraph
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from queryapi.guard import QueryRefused, check_query
+
+
+@pytest.fixture(scope="module")
+def listener():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    hits: list[int] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            hits.append(1)
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield sock.getsockname()[1], hits
+    sock.close()
+
+
+TOKENS = [
+    "SELECT",
+    "ASK",
+    "*",
+    "WHERE",
+    "{",
+    "}",
+    "SERVICE",
+    "service",
+    "SILENT",
+    "OPTIONAL",
+    "?s",
+    "?p",
+    "?o",
+    "?e",
+    ".",
+    ";",
+    "#",
+    "\n",
+    ":",
+    "e:",
+    "e:x",
+    "PREFIX",
+    '"',
+    "'",
+    "\\u0053",
+    "ERVICE",
+    "1",
+    "FILTER",
+    "EXISTS",
+    "(",
+    ")",
+    "<",
+    ">",
+    "BIND",
+    "AS",
+    "_:b",
+    "@en",
+    "{}",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from([*TOKENS, "ENDPOINT"]), min_size=1, max_size=14),
+    glue=st.sampled_from(["", " ", "\n"]),
+)
+def test_no_generated_query_that_passes_the_guard_calls_out(listener, parts, glue):
+    port, hits = listener
+    endpoint = f"<http://127.0.0.1:{port}/>"
+    query = glue.join(endpoint if p == "ENDPOINT" else p for p in parts)
+    query = f"PREFIX e: <http://127.0.0.1:{port}/> " + query
+    before = len(hits)
+    try:
+        check_query(query)
+    except QueryRefused:
+        return
+    try:
+        result = pyoxigraph.Store().query(query)
+        if not isinstance(result, pyoxigraph.QueryBoolean):
+            list(result)
+    except (SyntaxError, OSError, RuntimeError, ValueError):
+        pass
+    assert len(hits) == before, f"the guard let through a query that called out: {query!r}"
+
+
+@pytest.mark.parametrize(
+    ("query", "form", "has_dataset"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT", False),
+        ("PREFIX ask: <http://x/> CONSTRUCT WHERE { ?s ask:p ?o }", "CONSTRUCT", False),
+        ("BASE <http://x/> ask {}", "ASK", False),
+        ("DESCRIBE <http://x/a> FROM <http://x/g>", "DESCRIBE", True),
+        (
+            'SELECT ?service { ?service a sd:Service ; rdfs:label "SERVICE" } # SERVICE',
+            "SELECT",
+            False,
+        ),
+        ("SELEC * {}", None, False),
+    ],
+)
+def test_form_and_dataset_are_read_from_the_tokens(query, form, has_dataset):
+    checked = check_query(query)
+    assert (checked.form, checked.has_dataset) == (form, has_dataset)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <a:s> <a:p> <a:o> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "PREFIX : <a:> WITH :g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <a:g>",
+        "CREATE GRAPH <a:g>",
+        "COPY <a:g> TO <a:h>",
+        "INSERT { ?s ?p ?o } WHERE { SELECT * { ?s ?p ?o } }",
+    ],
+)
+def test_updates_are_refused_by_name(update):
+    with pytest.raises(QueryRefused, match="updates are not supported") as err:
+        check_query(update)
+    assert err.value.code == "update-refused"
