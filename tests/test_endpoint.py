@@ -676,3 +676,63 @@ def test_arbitrary_parameters_never_5xx(client, params):
     for path in ("/sparql", "/store"):
         response = client.get(path, params=params)
         assert response.status_code < 500, response.text
+
+
+# --- analysts' own clients -------------------------------------------------------------------
+
+
+def test_sparqlwrapper_reads_the_endpoint_as_a_notebook_does(server, built_store):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    from queryapi.store import open_store, run_query
+
+    text = (ROOT / "queries" / "targets-of-indicator.rq").read_text(encoding="utf-8")
+    client = SPARQLWrapper(server.sparql)
+    client.setQuery(text)
+    client.setReturnFormat(JSON)
+    doc = client.queryAndConvert()
+    got = [
+        [b.get(v, {}).get("value") for v in doc["head"]["vars"]] for b in doc["results"]["bindings"]
+    ]
+    expected = run_query(open_store(built_store), text)
+    assert got == expected.rows and len(got) == 4
+
+
+# --- a build while serving is picked up without a restart or a failed request ---------------
+
+
+def test_a_build_while_serving_is_picked_up(tmp_path):
+    import subprocess
+
+    store = tmp_path / "store"
+    plangraph = str(Path(__import__("sys").executable).with_name("plangraph"))
+    build = [plangraph, "build", "--store", str(store), "--no-graphs"]
+    subprocess.run(
+        [*build, *(f"data/plans/{k}.txt" for k in ("luzhai", "kaiping"))],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    count = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p pg:hasArea ?a }"
+    seen: list[tuple[int, str]] = []
+    stop = threading.Event()
+    with plangraph_serve(store) as server, httpx.Client(base_url=server.url, timeout=30) as c:
+
+        def poll() -> None:
+            while not stop.is_set():
+                r = c.get("/sparql", params={"query": count})
+                seen.append(
+                    (r.status_code, select_rows(r)[0]["n"] if r.status_code == 200 else r.text)
+                )
+
+        thread = threading.Thread(target=poll)
+        thread.start()
+        subprocess.run([*build, "data/plans/luzhai.txt"], cwd=ROOT, check=True, capture_output=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (not seen or seen[-1][1] != "1"):
+            time.sleep(0.05)
+        stop.set()
+        thread.join()
+    assert {status for status, _ in seen} == {200}, [s for s in seen if s[0] != 200][:3]
+    counts = [n for _, n in seen]
+    assert counts[0] == "2" and counts[-1] == "1" and set(counts) == {"2", "1"}
