@@ -1,4 +1,8 @@
-"""SHACL: the four plans conform to the contract's shapes; broken data is caught and named."""
+"""SHACL: the four plans conform to the contract's shapes; broken data is caught and named.
+
+Through the fast validator (queryapi.validation); tests/test_ontology.py checks it against pySHACL
+on a small plan, benchmarks/validation.py on these four plans and breakages.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ import rdflib
 from plangraph.pipeline import dataset_for, parse_all
 from plangraph.settings import Settings
 from queryapi.store import build_store
-from queryapi.validation import validate_graph
+from queryapi.validation import ValidationError, validate_graph, validate_ntriples
 
 PG = rdflib.Namespace("https://w3id.org/plangraph/ontology#")
+SH = "http://www.w3.org/ns/shacl#"
 PLANGRAPH = Path(sys.executable).with_name("plangraph")
 
 
@@ -55,6 +60,16 @@ BREAKAGES = {
 }
 
 
+# breakage → the constraint component its result must name
+CAUGHT_BY = {
+    "goal without span": "MinCountConstraintComponent",
+    "comparator not in the list": "InConstraintComponent",
+    "span ends before it starts": "SPARQLConstraintComponent",
+    "measure without lead": "SPARQLConstraintComponent",
+    "confidence above 1": "MaxInclusiveConstraintComponent",
+}
+
+
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_broken_data_is_a_violation(graph, breakage):
     broken = rdflib.Graph()
@@ -64,6 +79,12 @@ def test_broken_data_is_a_violation(graph, breakage):
     report = validate_graph(broken)
     assert not report.conforms
     assert report.violations >= 1
+    assert SH + CAUGHT_BY[breakage] in {r.component for r in report.results}, report.text
+
+
+def test_unreadable_data_is_an_error_not_a_verdict():
+    with pytest.raises(ValidationError):
+        validate_ntriples("this is not N-Triples\n")
 
 
 def test_validate_command_exit_codes(tmp_path):
@@ -92,7 +113,9 @@ def test_validate_command_exit_codes(tmp_path):
         timeout=300,
     )
     assert broken.returncode == 1
-    assert "leadDepartment" in broken.stdout or "lead department" in broken.stdout
+    assert "Result Path: pg:leadDepartment" in broken.stdout
+    assert "Focus Node: <https://w3id.org/plangraph/id/plan/" in broken.stdout
+    assert "SPARQLConstraintComponent" in broken.stdout
     missing = subprocess.run(
         [str(PLANGRAPH), "validate", "--store", str(tmp_path / "none")],
         capture_output=True,
