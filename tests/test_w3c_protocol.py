@@ -50,6 +50,19 @@ def case_params() -> list[object]:
     return [pytest.param(c, marks=pytest.mark.w3c(units=c.units), id=c.id) for c in CASES]
 
 
+def missing_features(case: Case, kind: ServerKind) -> set[str]:
+    """The mf:requires features of `case` that `kind` lacks: the test only runs without any.
+
+    A read-only server offers no POST graph creation, but that request is a write, which the
+    read-only policy judges (it must be refused), so only the graph addressing counts here.
+    """
+    return set(case.requires - kind.features - {"POSTGraphCreation"})
+
+
+def runnable(case: Case, kind: ServerKind) -> bool:
+    return not missing_features(case, kind)
+
+
 @pytest.fixture(scope="session", params=SERVERS, ids=[k.name for k in SERVERS])
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -59,6 +72,18 @@ def server(
     if (reason := kind.unavailable()) is not None:
         pytest.skip(reason)
     pool = ServerPool(kind, tmp_path_factory.mktemp(kind.name))
+    if not hasattr(request.config, "workerinput"):
+        # A serial run starts every server it will need at once (startup is the slow part);
+        # under xdist each worker starts the ones its tests need, when they need them.
+        pool.prestart(
+            [
+                s.dataset
+                for c in CASES
+                if runnable(c, kind)
+                for s in c.steps
+                if s.dataset is not None
+            ]
+        )
     yield pool
     pool.close()
 
@@ -78,10 +103,7 @@ def test_w3c(
 ) -> None:
     kind = server.kind
     outcomes: list[tuple[str, str]] = []  # (category, outcome) per tally unit, for conftest
-    # mf:requires: the test only runs on a server offering the feature.  A read-only server
-    # offers no POST graph creation, but that request is a write, which the read-only policy
-    # judges (it must be refused), so only the graph addressing counts here.
-    if missing := case.requires - kind.features - {"POSTGraphCreation"}:
+    if missing := missing_features(case, kind):
         request.node.user_properties.append(("w3c_outcomes", [(u, "skipped") for u in case.units]))
         pytest.skip(
             f"requires mf:{', mf:'.join(sorted(missing))}, which {kind.name} does not offer"
