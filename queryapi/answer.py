@@ -92,7 +92,7 @@ class LocalBackend:
     def answer(self, job: Job) -> results.Serialized:
         """Run the job on the store."""
         store = self._current()
-        options: dict[str, object] = {"prefixes": PREFIXES}
+        options: dict[str, object] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
         if job.default_graphs:
             options["default_graph"] = [_iri(g, "default-graph-uri") for g in job.default_graphs]
         if job.named_graphs:
@@ -122,7 +122,8 @@ class RemoteBackend:
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         client = SPARQLWrapper(self.endpoint)
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        prologue = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
+        prologue += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         client.setQuery(prologue + job.query.text)
         client.setMethod("POST")
         client.setRequestMethod(POSTDIRECTLY)

@@ -141,6 +141,7 @@ async def sparql(request: Request) -> Response:
         protocol.default_graphs,
         protocol.named_graphs,
         settings.timeout,
+        base_iri=str(request.url.replace(query="", fragment="")),
     )
     return answer_response(await run_job(request, job), settings.max_rows)
 

@@ -44,8 +44,9 @@ def source_of(settings: Settings) -> Source:
 
 @dataclass(frozen=True)
 class Job:
-    """One query for a worker: the checked query, the media type to answer in, the protocol's
-    dataset (empty: the union of all graphs, unless the query names its own) and the row cap."""
+    """One query for a worker: the checked query, the media type to answer in, the row cap, the
+    protocol's dataset (empty: the union of all graphs, unless the query names its own) and the
+    base IRI that relative IRIs in the query resolve against (the endpoint's URL)."""
 
     query: CheckedQuery
     media_type: str
@@ -53,6 +54,7 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     timeout: float = 30.0
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)

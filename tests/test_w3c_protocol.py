@@ -20,7 +20,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from w3c import SERVERS, Case, ServerKind, ServerPool, check_step, head_body, load_cases, send
+
+from tests.w3c import SERVERS, Case, ServerKind, ServerPool, check_step, head_body, load_cases, send
 
 CASES = load_cases()
 
@@ -69,8 +70,6 @@ def server(
 ) -> Iterator[ServerPool]:
     """The servers of one kind, one per dataset, started on first use and stopped at the end."""
     kind: ServerKind = request.param
-    if (reason := kind.unavailable()) is not None:
-        pytest.skip(reason)
     pool = ServerPool(kind, tmp_path_factory.mktemp(kind.name))
     if not hasattr(request.config, "workerinput"):
         # A serial run starts every server it will need at once (startup is the slow part);
