@@ -88,6 +88,7 @@ def build(
     import time
 
     from plangraph.pipeline import build as run_build
+    from queryapi.store import StoreError
 
     started = time.perf_counter()
     if graphs is None and not paths and not no_graphs:
@@ -98,6 +99,8 @@ def build(
         )
     except PlanError as err:
         fail(f"{err} (the store was left as it was)")
+    except StoreError as err:
+        fail(str(err))
     elapsed = time.perf_counter() - started
     assert result.store is not None
     click.echo(
