@@ -27,7 +27,7 @@ PLANGRAPH = Path(sys.executable).with_name("plangraph")
 LUZHAI = ROOT / "data/plans/luzhai.txt"
 KAIPING = ROOT / "data/plans/kaiping.txt"
 # Tries in the test; benchmarks/concurrent_builds.py runs 20 (each try is ~2 s of two builds).
-TRIES = 8
+TRIES = 6
 
 
 def generations(store: Path) -> list[str]:
