@@ -91,6 +91,7 @@ def build(
     import time
 
     from plangraph.pipeline import build as run_build
+    from queryapi.store import StoreError
 
     started = time.perf_counter()
     if graphs is None and not paths and not no_graphs:
@@ -101,6 +102,8 @@ def build(
         )
     except PlanError as err:
         fail(f"{err} (the store was left as it was)")
+    except StoreError as err:
+        fail(str(err))
     elapsed = time.perf_counter() - started
     assert result.store is not None
     click.echo(
@@ -345,3 +348,33 @@ def analyze_owners(settings: Settings, labels: Path, misses: bool) -> None:
                 f"{' or ' + ', '.join(e.acceptable) if e.acceptable else ''}, "
                 f"got {m.predicted}"
             )
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="The server's SPARQL query URL.")
+@click.option(
+    "--graph-store",
+    help="Its Graph Store Protocol URL [the endpoint's sibling /store for …/query or …/sparql].",
+)
+@STORE_OPTION
+@click.pass_obj
+def push(settings: Settings, endpoint: str, graph_store: str | None, store: Path | None) -> None:
+    """Load the dataset into a SPARQL server, one HTTP PUT per named graph (replacing it)."""
+    from queryapi.push import PushError, graph_store_for, push_store
+    from queryapi.store import StoreError, open_store
+
+    try:
+        target = graph_store or graph_store_for(endpoint)
+        db = open_store(store or settings.store)
+    except (PushError, StoreError) as err:
+        fail(str(err))
+    try:
+        report = push_store(
+            db,
+            target,
+            on_graph=lambda g: click.echo(f"pushed {g.graph}: {g.triples} triples ({g.status})"),
+        )
+    except PushError as err:
+        wrong_url = not graph_store and err.status in (404, 405)
+        fail(f"{err}{' (derived from --endpoint; pass --graph-store)' if wrong_url else ''}")
+    click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {target}")

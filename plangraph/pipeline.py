@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ingest.ownership import OwnerModel, assign_owners, load_lexicon
 from ingest.parse import ParsedDocument, parse_document
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings
-from queryapi.store import BuildReport, build_store
+from queryapi.store import BuildReport, build_store, writing
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,13 @@ def build(
     store: Path | None = None,
     graphs: Path | None = None,
 ) -> BuildResult:
-    """Parse, build the dataset, then write graphs/ and swap in a new store (either optional)."""
-    docs = parse_all(settings, paths)
-    dataset = dataset_for(settings, docs)
-    files = write_graphs(dataset, graphs) if graphs else []
-    report = build_store(dataset, store) if store else None
+    """Parse, build the dataset, then write graphs/ and swap in a new store (either optional).
+
+    With a store, the store's writer lock is held from the start, so a second build into the
+    same store fails at once (StoreBusy) instead of racing this one."""
+    with writing(store) if store else contextlib.nullcontext():
+        docs = parse_all(settings, paths)
+        dataset = dataset_for(settings, docs)
+        files = write_graphs(dataset, graphs) if graphs else []
+        report = build_store(dataset, store) if store else None
     return BuildResult(docs, dataset, report, files)

@@ -1,14 +1,28 @@
 """The on-disk pyoxigraph store: built aside and swapped in, queried, exported.
 
-A build writes a complete new store next to the old one and only then renames it into place, so a
-failed build leaves the previous store whole.
+Layout beside the store path (``var/store`` by default)::
+
+    var/store             a symlink to the current generation
+    var/.store.gen-…      one complete store per build: the current one and the previous one
+    var/.store.lock       flock-ed by the one build (writer) at a time; holds its pid
+
+A build takes the lock, writes a complete new generation, then points the symlink at it with one
+atomic os.replace, so readers never see a missing or half-written store and a failed build leaves
+the previous store whole. The previous generation is kept (a server's reader processes may still
+have it open); older ones are deleted. A server notices a swap with store_generation() and
+reopens the store.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import os
 import shutil
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,51 +76,170 @@ class QueryResult:
     serialized: bytes = b""
 
 
-def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:
-    """Write the dataset into a fresh store at store_dir, replacing the old store only once the
-    new one is complete."""
-    store_dir = store_dir.resolve()
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    aside = store_dir.with_name(f".{store_dir.name}.building")
-    old = store_dir.with_name(f".{store_dir.name}.old")
-    for leftover in (aside, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    store = Store(str(aside))
+class StoreBusy(StoreError):
+    """Another process holds the store's writer lock; names the store and the holder's pid."""
+
+
+def lock_path(store_dir: Path) -> Path:
+    """The lock file beside the store (var/.store.lock for var/store), taken by every writer."""
+    return store_dir.with_name(f".{store_dir.name}.lock")
+
+
+_held: dict[Path, int] = {}
+_held_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def writing(store_dir: Path) -> Iterator[None]:
+    """Hold the store's exclusive writer lock for the block, or raise StoreBusy at once.
+
+    One writer at a time: two builds into one store would otherwise overwrite each other's
+    files. Re-entrant within a process (pipeline.build holds it around build_store)."""
+    key = store_dir.absolute()
+    with _held_guard:
+        nested = key in _held
+        if nested:
+            _held[key] += 1
+    if nested:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key] -= 1
+        return
+    path = lock_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        quads = dataset.quads()
-        store.bulk_extend(quads)
-        store.flush()
-        count = len(store)
-        graphs = sum(1 for _ in store.named_graphs())
-    except BaseException:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = _holder(fd)
+            who = f"pid {pid}" if pid else "another process"
+            raise StoreBusy(
+                f"{store_dir}: another build ({who}) is writing this store; wait for it to finish"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        with _held_guard:
+            _held[key] = 1
+        try:
+            yield
+        finally:
+            with _held_guard:
+                del _held[key]
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def _holder(fd: int) -> str:
+    """The pid the lock holder wrote into the lock file (it may take a moment to appear)."""
+    for _ in range(20):
+        text = os.pread(fd, 32, 0).decode(errors="replace").strip()
+        if text:
+            return text
+        time.sleep(0.01)
+    return ""
+
+
+def _generations(store_dir: Path) -> list[Path]:
+    """Every generation folder beside the store, complete or left by a crashed build."""
+    return sorted(store_dir.parent.glob(f".{store_dir.name}.gen-*"))
+
+
+def _new_generation(store_dir: Path) -> Path:
+    """A fresh, unique generation folder name: UTC time to the microsecond, then the pid."""
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f"{now % 1:.6f}"[1:]
+    return store_dir.with_name(f".{store_dir.name}.gen-{stamp}-{os.getpid()}")
+
+
+def _swap_in(store_dir: Path, generation: Path) -> Path | None:
+    """Point store_dir at generation with one atomic os.replace; return the previous generation.
+
+    A store that is a real folder (from versions before generations) is first moved aside as a
+    generation of its own; only during that one-time move is there no store at store_dir."""
+    previous: Path | None = None
+    if store_dir.is_symlink():
+        previous = store_dir.parent / os.readlink(store_dir)
+    elif store_dir.is_dir():
+        previous = store_dir.with_name(f".{store_dir.name}.gen-0-legacy-{os.getpid()}")
+        store_dir.rename(previous)
+    link = store_dir.with_name(f".{store_dir.name}.link-{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    os.symlink(generation.name, link)
+    os.replace(link, store_dir)
+    return previous
+
+
+def _prune(store_dir: Path, keep: set[Path]) -> None:
+    """Delete generations other than those kept, and leftovers of older versions' builds."""
+    for path in _generations(store_dir):
+        if path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for name in (f".{store_dir.name}.building", f".{store_dir.name}.old"):
+        shutil.rmtree(store_dir.with_name(name), ignore_errors=True)
+
+
+def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:
+    """Write the dataset into a fresh generation and swap it in atomically, under the writer
+    lock, so readers never see a missing or partial store and a failed build changes nothing."""
+    store_dir = store_dir.absolute()
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    with writing(store_dir):
+        generation = _new_generation(store_dir)
+        store = Store(str(generation))
+        try:
+            store.bulk_extend(dataset.quads())
+            store.flush()
+            count = len(store)
+            graphs = sum(1 for _ in store.named_graphs())
+        except BaseException:
+            del store
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
         del store
-        shutil.rmtree(aside, ignore_errors=True)
-        raise
-    del store
-    if store_dir.exists():
-        store_dir.rename(old)
-    aside.rename(store_dir)
-    shutil.rmtree(old, ignore_errors=True)
+        previous = _swap_in(store_dir, generation)
+        _prune(store_dir, {generation} | ({previous} if previous else set()))
     return BuildReport(store_dir, count, graphs)
 
 
+def store_generation(store_dir: Path) -> str | None:
+    """A cheap token naming the store's current build, None when there is no store.
+
+    It changes exactly when a build swaps a new generation in (it is the name of the
+    generation folder the store's symlink points at), so a server can call it before each
+    query and reopen the store read-only when it differs from the token it opened. A store
+    that is a real folder (built by older versions) gives a token made of its inode."""
+    try:
+        target = os.readlink(store_dir)
+    except FileNotFoundError:
+        return None
+    except OSError:  # not a symlink: a store folder from before generations, or nothing
+        try:
+            current = (store_dir / "CURRENT").stat()
+        except OSError:
+            return None
+        return f"dir-{os.stat(store_dir).st_ino}-{current.st_mtime_ns}"
+    if not (store_dir.parent / target / "CURRENT").exists():
+        return None
+    return Path(target).name
+
+
 def open_store(store_dir: Path) -> Store:
-    """Open an existing store read-only, or say how to build one."""
-    if not (store_dir / "CURRENT").exists():
+    """Open an existing store read-only, or say how to build one.
+
+    The symlink is resolved first, so the open store stays on its generation (kept until the
+    build after next) even when a new build is swapped in meanwhile."""
+    resolved = store_dir.resolve()
+    if not (resolved / "CURRENT").exists():
         raise StoreError(f"{store_dir}: no store here; run `plangraph build --store {store_dir}`")
     try:
-        return Store.read_only(str(store_dir))
+        return Store.read_only(str(resolved))
     except OSError as err:
         raise StoreError(f"{store_dir}: cannot open the store: {err}") from err
-
-
-def store_generation(store_dir: Path) -> str | None:
-    """A token that changes exactly when a new build is swapped in; None when there is none."""
-    try:
-        return f"{os.path.realpath(store_dir)}:{os.stat(store_dir).st_ino}"
-    except OSError:
-        return None
 
 
 def run_query(store: Store, sparql: str, result_format: str | None = None) -> QueryResult:

@@ -1,7 +1,8 @@
-"""Shared fixtures: the real corpus, parsed once per session."""
+"""Shared fixtures: the real corpus parsed once per session, a built store, a SPARQL server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from ingest.corpus import CorpusEntry, load_corpus
 from ingest.parse import ParsedDocument, parse_document
 from plangraph.pipeline import build
 from plangraph.settings import Settings
+from tests.servers import Server, oxigraph_serve
 
 PLANS = ["qujiang", "panyu", "kaiping", "luzhai"]
 
@@ -101,3 +103,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if (mark := item.get_closest_marker("w3c")) is not None:
             server = item.callspec.params["server"].name  # type: ignore[attr-defined]
             item.user_properties += [("w3c_server", server), ("w3c_units", mark.kwargs["units"])]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real `oxigraph serve` (read-write, union default graph) on a free loopback port with an
+    empty on-disk store, for the session. Tests share it, so they put whole graphs (PUT
+    replaces them) under their own graph IRIs."""
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server

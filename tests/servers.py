@@ -26,19 +26,33 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: its base URL and process."""
+    """A running server: its base URL, process, SPARQL query URL and Graph Store URL."""
 
     url: str
     process: subprocess.Popen
+    query_path: str = "/sparql"
+    store_path: str = "/store"
 
     @property
     def sparql(self) -> str:
-        return f"{self.url}/sparql"
+        return f"{self.url}{self.query_path}"
+
+    @property
+    def query_url(self) -> str:
+        return self.sparql
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.url}{self.store_path}"
 
 
 @contextmanager
 def running(
-    command: list[str], ready_url: str, url: str, env: dict[str, str] | None = None
+    command: list[str],
+    ready_url: str,
+    url: str,
+    env: dict[str, str] | None = None,
+    query_path: str = "/sparql",
 ) -> Iterator[Server]:
     """Start a server process, wait until `ready_url` answers 200, stop it afterwards."""
     process = subprocess.Popen(
@@ -61,7 +75,7 @@ def running(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{command} did not answer {ready_url} within 30 s")
             time.sleep(0.1)
-        yield Server(url, process)
+        yield Server(url, process, query_path)
     finally:
         process.terminate()
         try:
@@ -80,4 +94,15 @@ def plangraph_serve(
     url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "plangraph"), "serve", "--store", str(store), "--port", str(port)]
     with running([*command, *options], f"{url}/sparql", url, env) as server:
+        yield server
+
+
+@contextmanager
+def oxigraph_serve(location: Path) -> Iterator[Server]:
+    """`oxigraph serve` (read-write, union default graph) on a store folder, on a free port."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "oxigraph"), "serve", "--location", str(location)]
+    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with running(command, f"{url}/query?query=ASK%7B%7D", url, query_path="/query") as server:
         yield server
