@@ -7,6 +7,7 @@ import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urljoin
 
 from pyoxigraph import (
     NamedNode,
@@ -119,7 +120,7 @@ class RemoteBackend:
     def answer(self, job: Job) -> results.Serialized:
         """Send the job's query (the contract's prefixes declared first) and re-serialise."""
         from SPARQLWrapper import JSON, POSTDIRECTLY, TURTLE, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
         client = SPARQLWrapper(self.endpoint)
         prologue = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
@@ -130,18 +131,26 @@ class RemoteBackend:
         client.setTimeout(max(1, int(job.timeout)))
         graph = job.query.form in ("CONSTRUCT", "DESCRIBE")
         client.setReturnFormat(TURTLE if graph else JSON)
-        for g in job.default_graphs:
+        # The query's own FROM goes as the protocol's dataset: a server whose default graph is
+        # the union (as plangraph's must be) may otherwise ignore it, as Oxigraph does.
+        default, named = job.default_graphs, job.named_graphs
+        if not (default or named):
+            base = job.base_iri or ""
+            default = tuple(urljoin(base, g) for g in job.query.from_graphs)
+            named = tuple(urljoin(base, g) for g in job.query.from_named)
+        for g in default:
             client.addDefaultGraph(_iri(g, "default-graph-uri").value)
-        for g in job.named_graphs:
+        for g in named:
             client.addNamedGraph(_iri(g, "named-graph-uri").value)
         try:
             raw = client.query().response.read()
+        except QueryBadFormed as err:
+            said = str(err).partition("Response:")[2].strip().removeprefix("b'").rstrip("'")
+            message = f"query: {self.endpoint} says: {one_line(said or err)}"
+            raise QueryFailed(Failure(400, "query-syntax", message)) from None
         except SPARQLWrapperException as err:
-            message = str(err).splitlines()[0]
-            status = 400 if "QueryBadFormed" in type(err).__name__ else 502
-            raise QueryFailed(
-                Failure(status, "remote-error", f"{self.endpoint}: {message}")
-            ) from None
+            message = f"{self.endpoint}: {one_line(err)}"
+            raise QueryFailed(Failure(502, "remote-error", message)) from None
         except (TimeoutError, urllib.error.URLError, OSError) as err:
             reason = getattr(err, "reason", err)
             raise QueryFailed(

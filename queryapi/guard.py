@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ontology.namespaces import PREFIXES
+
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
 
@@ -20,11 +22,11 @@ _OPAQUE = (
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
     r"|\#[^\n\r]*"
 )
 _TOKEN = re.compile(
-    rf"(?P<opaque>{_OPAQUE})"
+    r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
+    rf"|(?P<opaque>{_OPAQUE})"
     r"|(?P<name>[?$]\w+|_:[\w.\-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*|(?:[^\W\d][\w.\-]*)?:(?:[\w:%.\-]|\\.)*)"
     r"|(?P<word>[^\W\d]\w*)"
     r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\S",
@@ -46,30 +48,76 @@ class QueryRefused(Exception):
 @dataclass(frozen=True)
 class CheckedQuery:
     """A query that may run: its text, its form (None when it cannot be told, so the engine
-    reports the syntax error) and whether it names its own dataset (FROM / FROM NAMED)."""
+    reports the syntax error) and the dataset it names itself (FROM and FROM NAMED IRIs)."""
 
     text: str
     form: str | None
-    has_dataset: bool
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+
+    @property
+    def has_dataset(self) -> bool:
+        """Whether the query names its own dataset, which then replaces the union default."""
+        return bool(self.from_graphs or self.from_named)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # iri, name, word or other
+    text: str
 
 
 @dataclass(frozen=True)
 class _Scan:
-    words: list[str]  # bare words, upper-cased
+    tokens: list[_Token]  # everything but strings and comments
     residue: str  # the text with strings, IRIs and comments blanked
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text.upper() for t in self.tokens if t.kind == "word"]
 
 
 def _scan(text: str) -> _Scan:
-    words: list[str] = []
+    tokens: list[_Token] = []
     parts: list[str] = []
     for m in _TOKEN.finditer(text):
         if m.group("opaque"):
             parts.append(" ")
             continue
-        if m.group("word"):
-            words.append(m.group("word").upper())
-        parts.append(m.group(0))
-    return _Scan(words, " ".join(parts))
+        kind = m.lastgroup or "other"
+        tokens.append(_Token(kind, m.group(0)))
+        parts.append(" " if kind == "iri" else m.group(0))
+    return _Scan(tokens, " ".join(parts))
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    graphs: list[str]  # after FROM
+    named: list[str]  # after FROM NAMED
+
+
+def _dataset(tokens: list[_Token]) -> _Dataset:
+    """The IRIs after FROM and after FROM NAMED, prefixed names expanded."""
+    prefixes = dict(PREFIXES)
+    dataset = _Dataset([], [])
+    for i, token in enumerate(tokens):
+        word = token.text.upper() if token.kind == "word" else ""
+        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].text.rstrip(":")] = tokens[i + 2].text[1:-1]
+        if word != "FROM":
+            continue
+        named = i + 1 < len(tokens) and tokens[i + 1].text.upper() == "NAMED"
+        target = (
+            tokens[i + 2] if named and i + 2 < len(tokens) else tokens[min(i + 1, len(tokens) - 1)]
+        )
+        into = dataset.named if named else dataset.graphs
+        if target.kind == "iri":
+            into.append(target.text[1:-1])
+        elif target.kind == "name" and ":" in target.text:
+            prefix, _, local = target.text.partition(":")
+            if prefix in prefixes:
+                into.append(prefixes[prefix] + local)
+    return dataset
 
 
 def _names_a_service(residue: str) -> bool:
@@ -111,4 +159,5 @@ def check_query(text: str) -> CheckedQuery:
             f"updates are not supported ({update}): this endpoint is read-only; "
             "rebuild the store with `plangraph build` to change the data",
         )
-    return CheckedQuery(text, form, "FROM" in words)
+    dataset = _dataset(scans[0].tokens)
+    return CheckedQuery(text, form, tuple(dataset.graphs), tuple(dataset.named))

@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -54,42 +56,46 @@ def running(
     env: dict[str, str] | None = None,
     query_path: str = "/sparql",
 ) -> Iterator[Server]:
-    """Start a server process, wait until `ready_url` answers 200, stop it afterwards."""
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                out = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"{command[0]} exited {process.returncode}: {out}")
-            try:
-                if httpx.get(ready_url, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{command} did not answer {ready_url} within 30 s")
-            time.sleep(0.1)
-        yield Server(url, process, query_path)
-    finally:
-        process.terminate()
+    """Start a server process, wait until `ready_url` answers 200, stop it afterwards. Its
+    output goes to a file: a pipe nobody reads fills up and blocks a chatty server."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_until_ready(process, log, ready_url)
+            yield Server(url, process, query_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(process: subprocess.Popen, log: IO[bytes], ready_url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            out = log.read().decode(errors="replace")
+            raise RuntimeError(f"{process.args[0]} exited {process.returncode}: {out}")
+        try:
+            if httpx.get(ready_url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{process.args} did not answer {ready_url} within 30 s")
+        time.sleep(0.1)
 
 
 @contextmanager
 def plangraph_serve(
     store: Path, *options: str, env: dict[str, str] | None = None
 ) -> Iterator[Server]:
-    """`plangraph serve` on a store, on a free port."""
+    """`plangraph serve` on a store (or what `options` name instead), on a free port."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "plangraph"), "serve", "--store", str(store), "--port", str(port)]
@@ -103,6 +109,6 @@ def oxigraph_serve(location: Path) -> Iterator[Server]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "oxigraph"), "serve", "--location", str(location)]
-    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "3"]
     with running(command, f"{url}/query?query=ASK%7B%7D", url, query_path="/query") as server:
         yield server

@@ -178,3 +178,20 @@ def test_bad_setting_is_one_line_and_exit_2(tmp_path):
     )
     assert out.returncode == 2
     assert out.stderr.strip() == "error: PLANGRAPH_TIMEOUT='soon': expected a number"
+
+
+def test_query_over_a_remote_endpoint_gives_the_same_table(built_store, oxigraph_server):
+    from queryapi.push import push_store
+    from queryapi.store import open_store
+
+    push_store(open_store(built_store), oxigraph_server.store_url)
+    local = run("query", "--store", str(built_store), "@queries/targets-of-indicator.rq")
+    remote = run(
+        "query", "--endpoint", oxigraph_server.query_url, "@queries/targets-of-indicator.rq"
+    )
+    assert local.returncode == remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and "(4 rows)" in local.stdout
+    refused = run(
+        "query", "--endpoint", oxigraph_server.query_url, "INSERT DATA { <a:s> <a:p> <a:o> }"
+    )
+    assert refused.returncode == 2 and "updates are not supported" in refused.stderr

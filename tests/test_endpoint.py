@@ -17,7 +17,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from tests.servers import plangraph_serve
+from tests.servers import oxigraph_serve, plangraph_serve
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -27,8 +27,24 @@ TIMEOUT = 3  # the test server's deadline, seconds
 
 
 @pytest.fixture(scope="module")
-def server(built_store):
-    with plangraph_serve(built_store, "--timeout", str(TIMEOUT)) as running:
+def pushed_oxigraph(built_store, tmp_path_factory):
+    """A real `oxigraph serve` holding the four plans, pushed graph by graph by `plangraph push`."""
+    from queryapi.push import push_store
+    from queryapi.store import open_store
+
+    with oxigraph_serve(tmp_path_factory.mktemp("remote")) as remote:
+        push_store(open_store(built_store), remote.store_url)
+        yield remote
+
+
+@pytest.fixture(scope="module", params=["store", "endpoint"])
+def server(request, built_store):
+    """`plangraph serve` on the embedded store, and over a remote store with --endpoint."""
+    if request.param == "store":
+        source = ("--store", str(built_store))
+    else:
+        source = ("--endpoint", request.getfixturevalue("pushed_oxigraph").sparql)
+    with plangraph_serve(built_store, *source, "--timeout", str(TIMEOUT)) as running:
         yield running
 
 
