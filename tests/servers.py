@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,3 +113,39 @@ def oxigraph_serve(location: Path) -> Iterator[Server]:
     command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "3"]
     with running(command, f"{url}/query?query=ASK%7B%7D", url, query_path="/query") as server:
         yield server
+
+
+@dataclass
+class Listener:
+    """A loopback port that counts the connections made to it: proof that nothing called out."""
+
+    port: int
+    connections: int = 0
+
+
+@contextmanager
+def listening() -> Iterator[Listener]:
+    """A Listener, accepting (and closing) connections in the background until the block ends."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        sock.settimeout(0.1)
+        listener = Listener(sock.getsockname()[1])
+        stop = threading.Event()
+
+        def accept() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = sock.accept()
+                except OSError:
+                    continue
+                listener.connections += 1
+                conn.close()
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        try:
+            yield listener
+        finally:
+            stop.set()
+            thread.join()

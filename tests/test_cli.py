@@ -92,26 +92,15 @@ def test_every_command_and_option_is_documented(command, option):
 
 
 def test_query_refuses_service_in_one_line_and_never_connects(built_store):
-    import socket
+    from tests.servers import listening
 
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(4)
-        listener.settimeout(0.5)
-        port = listener.getsockname()[1]
-        out = run(
-            "query",
-            "--store",
-            str(built_store),
-            f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
-        )
-        with pytest.raises(TimeoutError):
-            listener.accept()
+    with listening() as listener:
+        query = f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"
+        out = run("query", "--store", str(built_store), query)
+    assert listener.connections == 0
     assert out.returncode == 2
-    assert (
-        out.stderr.startswith("error: query: SERVICE is not allowed")
-        and out.stderr.count("\n") == 1
-    )
+    assert out.stderr.startswith("error: query: SERVICE is not allowed")
+    assert out.stderr.count("\n") == 1
 
 
 def test_query_says_updates_are_not_supported(built_store):

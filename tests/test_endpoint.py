@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -17,7 +16,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from tests.servers import oxigraph_serve, plangraph_serve
+from tests.servers import listening, oxigraph_serve, plangraph_serve
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -523,29 +522,8 @@ def test_bad_requests_get_a_4xx_that_says_why(
 
 @pytest.fixture
 def listener():
-    """A socket that counts the connections made to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    sock.settimeout(0.2)
-    hits: list[int] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            hits.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1], hits
-    stop.set()
-    thread.join()
-    sock.close()
+    with listening() as counting:
+        yield counting
 
 
 SERVICE_FORMS = [
@@ -564,13 +542,12 @@ SERVICE_FORMS = [
 
 @pytest.mark.parametrize("form", SERVICE_FORMS)
 def test_service_is_refused_and_never_called(client, listener, form):
-    port, hits = listener
-    query = form.format(e=f"http://127.0.0.1:{port}/sparql")
+    query = form.format(e=f"http://127.0.0.1:{listener.port}/sparql")
     assert_error(client.get("/sparql", params={"query": query}), 403, "service-refused")
     direct = client.post("/sparql", content=query.encode(), headers=DIRECT)
     assert_error(direct, 403, "service-refused")
     time.sleep(0.05)
-    assert hits == []
+    assert listener.connections == 0
 
 
 def test_a_runaway_query_is_stopped_while_others_answer(client):
