@@ -91,6 +91,8 @@ def _worker_main(conn: Connection, source: Source) -> None:
             conn.send(backend.answer(job))
         except QueryFailed as err:
             conn.send(err.failure)
+        except BaseException as err:  # an engine bug (pyo3 panics are BaseExceptions)
+            conn.send(Failure(500, "internal", f"the query engine failed: {type(err).__name__}"))
 
 
 @dataclass
@@ -168,11 +170,9 @@ class QueryPool:
             raise QueryFailed(_timeout(timeout, waiting=True)) from None
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(worker)
-                raise QueryFailed(_timeout(timeout, waiting=False))
-            out = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            out = worker.conn.recv() if answered else None
+        except (EOFError, OSError):
             self._replace(worker)
             raise QueryFailed(
                 Failure(500, "worker-died", "the query process died; the query was not answered")
@@ -180,6 +180,9 @@ class QueryPool:
         except BaseException:  # Ctrl-C, or the server shutting down mid-query
             self._replace(worker)
             raise
+        if not answered:
+            self._replace(worker)
+            raise QueryFailed(_timeout(timeout, waiting=False))
         self._idle.put(worker)
         if isinstance(out, Failure):
             raise QueryFailed(out)
