@@ -184,3 +184,19 @@ def test_query_over_a_remote_endpoint_gives_the_same_table(built_store, oxigraph
         "query", "--endpoint", oxigraph_server.query_url, "INSERT DATA { <a:s> <a:p> <a:o> }"
     )
     assert refused.returncode == 2 and "updates are not supported" in refused.stderr
+
+
+def test_serve_without_a_store_or_on_a_taken_port_is_one_line(tmp_path, built_store):
+    import socket
+
+    missing = run("serve", "--store", str(tmp_path / "none"))
+    assert missing.returncode == 2
+    assert missing.stderr.startswith(f"error: {tmp_path / 'none'}: no store here")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        busy = run("serve", "--store", str(built_store), "--port", str(port))
+    assert busy.returncode == 2
+    assert busy.stderr.startswith(f"error: 127.0.0.1:{port}: cannot listen")
+    assert busy.stderr.count("\n") == 1
