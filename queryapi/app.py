@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph.settings import Settings
 from queryapi import graph_store, sparql_endpoint
+from queryapi.cache import AnswerCache
 from queryapi.errors import error_response, install_error_handlers
 from queryapi.http import AppState
 from queryapi.workers import Failure, QueryPool, source_of
@@ -49,7 +50,10 @@ def create_app(settings: Settings) -> FastAPI:
         pool = QueryPool(source_of(settings), settings.workers, settings.max_waiting)
         await anyio.to_thread.run_sync(pool.start)
         limiter = anyio.CapacityLimiter(settings.workers + settings.max_waiting)
-        app.state.plangraph = AppState(settings, pool, limiter)
+        cache = None
+        if settings.cache_mb and not settings.endpoint:
+            cache = AnswerCache(settings.cache_mb * 1_000_000)
+        app.state.plangraph = AppState(settings, pool, limiter, cache)
         try:
             yield
         finally:

@@ -10,18 +10,26 @@ import anyio
 from fastapi import Request, Response
 
 from plangraph.settings import Settings
+from queryapi.cache import AnswerCache
 from queryapi.errors import ApiError
 from queryapi.results import Serialized
+from queryapi.store import store_generation
 from queryapi.workers import Job, QueryFailed, QueryPool, busy
 
 
 @dataclass
 class AppState:
-    """What the app holds while it runs: its settings, the query pool and a thread limiter."""
+    """What the app holds while it runs: its settings, the query pool, a thread limiter and the
+    answer cache (None over a remote endpoint, whose data may change under it)."""
 
     settings: Settings
     pool: QueryPool
     limiter: anyio.CapacityLimiter
+    cache: AnswerCache | None
+
+    def generation(self) -> str | None:
+        """The store's current generation (None: no cache applies)."""
+        return None if self.cache is None else store_generation(self.settings.store)
 
 
 def app_state(request: Request) -> AppState:
@@ -30,16 +38,23 @@ def app_state(request: Request) -> AppState:
 
 
 async def run_job(request: Request, job: Job) -> Serialized:
-    """Answer a job in the pool; 503 at once with Retry-After when every place is taken."""
+    """Answer a job from the cache or in the pool; 503 at once with Retry-After when every
+    place is taken."""
     state = app_state(request)
+    generation = state.generation()
+    if state.cache is not None and (kept := state.cache.get(generation, job)) is not None:
+        return kept
     if not state.pool.admit():
         raise QueryFailed(busy())
     try:
-        return await anyio.to_thread.run_sync(
+        answer = await anyio.to_thread.run_sync(
             state.pool.run_admitted, job, state.settings.timeout, limiter=state.limiter
         )
     finally:
         state.pool.release()
+    if state.cache is not None:
+        state.cache.put(generation, job, answer)
+    return answer
 
 
 def answer_response(

@@ -31,3 +31,21 @@ def test_a_timeout_replaces_the_worker_and_the_pool_keeps_its_size(built_store):
         live = [p for p in multiprocessing.active_children() if p.name == "plangraph-query"]
         assert len(live) == 2 and pool._idle.qsize() == 2
         assert b'"boolean":true' in pool.run(job("ASK {}"), 5).body.replace(b" ", b"")
+
+
+def test_the_answer_cache_keys_on_the_generation_and_keeps_its_budget():
+    from queryapi.cache import AnswerCache
+    from queryapi.results import Serialized
+
+    cache = AnswerCache(max_bytes=400)
+    ask, select = job("ASK {}"), job("SELECT * { ?s ?p ?o }")
+    small = Serialized(b"x" * 90, results.SPARQL_JSON, 1, False)
+    cache.put("gen-1", ask, small)
+    assert cache.get("gen-1", ask) is small
+    assert cache.get("gen-2", ask) is None  # a new build: nothing kept applies
+    assert cache.get(None, ask) is None
+    for i in range(5):
+        cache.put("gen-1", job(f"ASK {{ ?s ?p {i} }}"), small)
+    assert cache.get("gen-1", ask) is None  # least recently used, dropped for the budget
+    cache.put("gen-1", select, Serialized(b"x" * 101, results.SPARQL_JSON, 1, False))
+    assert cache.get("gen-1", select) is None  # over a quarter of the budget: never kept
