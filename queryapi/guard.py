@@ -106,17 +106,19 @@ def _dataset(tokens: list[_Token]) -> _Dataset:
             prefixes[tokens[i + 1].text.rstrip(":")] = tokens[i + 2].text[1:-1]
         if word != "FROM":
             continue
-        named = i + 1 < len(tokens) and tokens[i + 1].text.upper() == "NAMED"
-        target = (
-            tokens[i + 2] if named and i + 2 < len(tokens) else tokens[min(i + 1, len(tokens) - 1)]
-        )
+        rest = tokens[i + 1 : i + 3]
+        named = bool(rest) and rest[0].text.upper() == "NAMED"
+        rest = rest[1:] if named else rest[:1]
+        if not rest:
+            continue
+        target = rest[0]
         into = dataset.named if named else dataset.graphs
         if target.kind == "iri":
             into.append(target.text[1:-1])
         elif target.kind == "name" and ":" in target.text:
             prefix, _, local = target.text.partition(":")
             if prefix in prefixes:
-                into.append(prefixes[prefix] + local)
+                into.append(prefixes[prefix] + re.sub(r"\\(.)", r"\1", local))
     return dataset
 
 

@@ -126,3 +126,13 @@ def test_updates_are_refused_by_name(update):
     with pytest.raises(QueryRefused, match="updates are not supported") as err:
         check_query(update)
     assert err.value.code == "update-refused"
+
+
+def test_the_query_dataset_is_read_with_prefixes_expanded():
+    checked = check_query(
+        "PREFIX g: <http://x/g/> SELECT * FROM g:a FROM <http://x/b> FROM NAMED g:c "
+        r"FROM NAMED pgid:graph\/d WHERE { ?s ?p ?o }"
+    )
+    assert checked.from_graphs == ("http://x/g/a", "http://x/b")
+    assert checked.from_named == ("http://x/g/c", "https://w3id.org/plangraph/id/graph/d")
+    assert check_query("SELECT * FROM").from_graphs == ()
