@@ -1,0 +1,177 @@
+"""Layouts the seed plans do not use: a children's county plan, a provincial-style county plan
+with a stated-owner clause on every measure, and a nine-area city plan (tests/data/plans/).
+What a careful reader counted in each before the parser read it (expected.toml) is what the
+parser reads; built into a store, they validate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ingest.corpus import CorpusEntry, load_corpus
+from ingest.model import Item, Plan
+from ingest.ownership import assign_owners
+from ingest.parse import ParsedDocument, parse_document
+from plangraph.pipeline import build, ownership
+from plangraph.settings import Settings
+
+HERE = Path(__file__).with_name("data") / "plans"
+CORPUS = HERE / "corpus.toml"
+EXPECTED = tomllib.loads((HERE / "expected.toml").read_text("utf-8"))
+KEYS = list(EXPECTED)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[CorpusEntry]:
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def layouts(corpus: list[CorpusEntry]) -> dict[str, ParsedDocument]:
+    """Each layout plan parsed, with its owners assigned as a build assigns them."""
+    settings = Settings.from_env(corpus=CORPUS)
+    model = ownership(settings).model
+    docs = {e.key: parse_document(e.path, corpus) for e in corpus}
+    for doc in docs.values():
+        assign_owners(doc.plan, model)
+    return docs
+
+
+def measure(plan: Plan, area: int, seq: int) -> Item:
+    """A measure by 1-based area and measure position."""
+    return plan.areas[area - 1].measures[seq - 1]
+
+
+def test_every_layout_plan_is_hand_counted(corpus):
+    assert sorted(e.key for e in corpus) == sorted(KEYS)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_areas_goals_and_measures(layouts, key):
+    plan = layouts[key].plan
+    want = EXPECTED[key]
+    assert [[a.title, len(a.goals), len(a.measures)] for a in plan.areas] == want["areas"]
+    assert len(plan.implementation) == want["implementation_items"]
+    assert len(plan.monitoring) == want["monitoring_items"]
+    for area in plan.areas:
+        for items in (area.goals, area.measures):
+            assert [i.sequence for i in items] == list(range(1, len(items) + 1))
+            assert [i.number for i in items] == [str(n) for n in range(1, len(items) + 1)]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_title_level_and_kind(layouts, key):
+    plan = layouts[key].plan
+    want = EXPECTED[key]
+    assert plan.title == want["title"]
+    assert (plan.period_start, plan.period_end) == (2021, 2030)
+    assert plan.level == want["level"]
+    assert plan.kind == want["kind"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_area_types_by_concept(layouts, key):
+    """Areas are typed by their label in their outline's scheme; a local area has no type and
+    a warning naming it."""
+    plan = layouts[key].plan
+    want = EXPECTED[key]["area_types"]
+    assert [a.concept or "" for a in plan.areas] == want
+    untyped = [a.title for a in plan.areas if a.concept is None]
+    assert len(plan.warnings) == len(untyped)
+    for title, warning in zip(untyped, plan.warnings, strict=True):
+        assert warning.startswith(f"{plan.source}:") and f"“{title}” matches no area" in warning
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_targets(layouts, key):
+    plan = layouts[key].plan
+    want = EXPECTED[key]
+    items = [i for a in plan.areas for i in a.goals + a.measures]
+    assert sum(len(i.targets) for i in items) == want["target_count"]
+    for area, kind, seq, indicator, value, unit, comparator in want["targets"]:
+        item = getattr(plan.areas[area - 1], kind + "s")[seq - 1]
+        got = [(t.indicator, t.value, t.unit, t.comparator, t.year) for t in item.targets]
+        assert got == [(indicator, Decimal(value), unit, comparator, 2030)], item.text
+
+
+def test_a_goal_that_starts_with_a_figure_is_its_own_goal(layouts):
+    """7．3岁以下… after goal 6 is goal 7, not the end of goal 6."""
+    health = layouts["suichuan-children"].plan.areas[0]
+    assert health.goals[6].text.startswith("3岁以下儿童系统管理率")
+    assert health.goals[7].text.startswith("5岁以下儿童贫血患病率")
+    assert "\n" not in health.goals[5].text
+
+
+def test_a_target_split_over_two_lines_is_one_goal(layouts):
+    goal = layouts["longyou-women"].plan.areas[0].goals[1]
+    assert goal.text == "适龄妇女宫颈癌人群筛查率达到\n80%以上。"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_stated_owners(layouts, key):
+    """Every owner clause: the lead and supports as printed, each unit resolved to its type
+    (or kept under its printed name), basis stated, the clause as evidence."""
+    plan = layouts[key].plan
+    want = EXPECTED[key]
+    units = want["units"]
+    clauses = {(a.sequence, m.sequence) for a in plan.areas for m in a.measures if m.owner_clause}
+    assert clauses == {(area, seq) for area, seq, _, _ in want["owners"]}
+    for area, seq, lead, supports in want["owners"]:
+        item = measure(plan, area, seq)
+        rs = item.responsibilities
+        assert [(r.actor, r.role) for r in rs] == [(lead, "lead")] + [
+            (s, "support") for s in supports
+        ], item.text
+        for r in rs:
+            assert r.basis == "stated"
+            assert r.department == (units[r.actor] or None)
+            assert r.unresolved == (not units[r.actor])
+            assert r.evidence == item.owner_clause.text
+            assert r.evidence in item.text
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_owner_clause_gives_no_target(layouts, key):
+    plan = layouts[key].plan
+    for area in plan.areas:
+        for item in area.measures:
+            if item.owner_clause:
+                clause = item.owner_clause.span
+                assert all(t.span.end <= clause.start for t in item.targets)
+
+
+def test_priors_follow_the_area_concept_not_its_position(layouts):
+    """Area 2 of a children's plan is 安全: its unowned items are scored with safety's prior."""
+    plan = layouts["suichuan-children"].plan
+    law = plan.areas[6]
+    [unowned] = [m for m in law.measures if m.owner_clause is None]
+    lead = next(r for r in unowned.responsibilities if r.role == "lead")
+    assert lead.basis == "inferred" and "area children-law prior" in lead.evidence
+
+
+@pytest.fixture(scope="module")
+def layout_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("layouts") / "store"
+    paths = [HERE / f"{key}.txt" for key in KEYS]
+    build(Settings.from_env(corpus=CORPUS), paths, store=store)
+    return store
+
+
+def test_the_layout_plans_validate(layout_store):
+    """`plangraph validate` conforms (exit 0): untyped areas and untyped stated units pass."""
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("plangraph")),
+            "validate",
+            "--store",
+            str(layout_store),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
