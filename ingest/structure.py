@@ -187,6 +187,11 @@ class PlanReader:
                 continue
             m = heading.match(line.folded)
             if m and "。" not in line.text[:-1]:
+                if AREA_BARE.match(m.group(2).strip()):  # 一、妇女与健康: an area as a part
+                    if kind != "areas" or parts[-1].heading is not None:
+                        parts.append(Part("areas", None))
+                    parts[-1].body.append(line)
+                    continue
                 parts.append(Part(_part_kind(m.group(2)), line))
                 continue
             if PREFACE.match(line.folded.replace(" ", "")) and kind == "front":

@@ -1,5 +1,6 @@
 """Layouts the seed plans do not use: a children's county plan, a provincial-style county plan
-with a stated-owner clause on every measure, and a nine-area city plan (tests/data/plans/).
+with a stated-owner clause on every measure (inside chapters, and again with its areas as
+top-level parts), and a nine-area city plan (tests/data/plans/).
 What a careful reader counted in each before the parser read it (expected.toml) is what the
 parser reads; built into a store, they validate."""
 
