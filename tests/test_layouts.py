@@ -176,3 +176,49 @@ def test_the_layout_plans_validate(layout_store):
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+CLAUSES = {
+    "落实妇女两癌检查。（责任单位：县卫生健康局、县财政局、县妇联）": [
+        ("县卫生健康局", "lead"),
+        ("县财政局", "support"),
+        ("县妇联", "support"),
+    ],
+    "推进医防融合（牵头单位：县卫生健康局、县疾控中心；配合单位：县教育局）。": [
+        ("县卫生健康局", "lead"),
+        ("县疾控中心", "lead"),
+        ("县教育局", "support"),
+    ],
+    "加强儿科建设（县卫生健康局牵头）。": [("县卫生健康局", "lead")],
+    "开展普法宣传（县妇联、县教育局配合，县司法局牵头）": [
+        ("县妇联", "support"),
+        ("县教育局", "support"),
+        ("县司法局", "lead"),
+    ],
+    "推动妇女参与基层治理。\n责任部门：市民政局、市妇联等。": [
+        ("市民政局", "lead"),
+        ("市妇联", "support"),
+    ],
+}
+NOT_CLAUSES = [
+    "建设儿童友好城乡社区（村）。",
+    "完善服务体系（含托育机构）",
+    "见规划（2021—2030年）",
+]
+
+
+@pytest.mark.parametrize("text", list(CLAUSES))
+def test_owner_clause_roles(text):
+    """The first unit leads unless the clause marks roles; the clause text is kept as printed."""
+    from ingest.clauses import find_owner_clause
+
+    found = find_owner_clause(text)
+    assert found is not None and list(found.units) == CLAUSES[text]
+    assert text[found.start : found.end].strip() == found.text
+
+
+@pytest.mark.parametrize("text", NOT_CLAUSES)
+def test_a_plain_parenthesis_is_no_owner_clause(text):
+    from ingest.clauses import find_owner_clause
+
+    assert find_owner_clause(text) is None
