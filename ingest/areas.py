@@ -39,12 +39,7 @@ class AreaConcept:
 def area_concepts(path: Path = AREAS_TTL) -> tuple[AreaConcept, ...]:
     """Every area concept of the schemes in areas.ttl, in file order of notation."""
     triples = list(parse(path=str(path), format=RdfFormat.TURTLE))
-    kinds: dict[str, str] = {}
-    for t in triples:
-        if t.predicate.value == _DCT + "source":
-            word = next((w for w in _KINDS if w + "发展纲要" in t.object.value), None)
-            if word:
-                kinds[t.subject.value] = _KINDS[word]
+    kinds = {iri: kind for kind, iri in area_schemes(path).items()}
     pref: dict[str, str] = {}
     alts: dict[str, list[str]] = {}
     scheme: dict[str, str] = {}
@@ -71,6 +66,18 @@ def area_concepts(path: Path = AREAS_TTL) -> tuple[AreaConcept, ...]:
         )
         for s in order
     )
+
+
+@cache
+def area_schemes(path: Path = AREAS_TTL) -> dict[str, str]:
+    """The scheme IRI of each plan kind (women → …/scheme/areas), from the schemes' sources."""
+    out: dict[str, str] = {}
+    for t in parse(path=str(path), format=RdfFormat.TURTLE):
+        if t.predicate.value == _DCT + "source":
+            word = next((w for w in _KINDS if w + "发展纲要" in t.object.value), None)
+            if word:
+                out[_KINDS[word]] = t.subject.value
+    return out
 
 
 def plan_kind(title: str) -> str | None:

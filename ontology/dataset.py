@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
+from ingest.areas import area_schemes
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry
 from ingest.departments import Jurisdiction, Registry
@@ -152,6 +153,8 @@ class DatasetBuilder:
         g.add(node, NamedNode(DCT + "title"), zh(plan.title))
         g.add(node, pg("level"), pg(LEVELS[plan.level]))
         g.add(node, pg("jurisdiction"), self.region(plan))
+        if plan.kind:
+            g.add(node, pg("areaScheme"), NamedNode(area_schemes()[plan.kind]))
         if plan.period_start:
             g.add(node, pg("periodStart"), typed(plan.period_start, "gYear"))
         if plan.period_end:

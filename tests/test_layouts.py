@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.areas import area_schemes
 from ingest.corpus import CorpusEntry, load_corpus
 from ingest.model import Item, Plan
 from ingest.ownership import assign_owners
@@ -73,6 +74,9 @@ def test_title_level_and_kind(layouts, key):
     assert (plan.period_start, plan.period_end) == (2021, 2030)
     assert plan.level == want["level"]
     assert plan.kind == want["kind"]
+    assert area_schemes()[plan.kind].endswith(
+        {"women": "/scheme/areas", "children": "/scheme/children-areas"}[plan.kind]
+    )
 
 
 @pytest.mark.parametrize("key", KEYS)
