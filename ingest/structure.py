@@ -39,7 +39,7 @@ ITEM_PAREN = re.compile(r"^\((\d{1,2})\)\s*")
 _LABEL_NUMBER = rf"(?:\([{CN_NUM}]\)|[{CN_NUM}][、.]|\d[.、])?\s*"
 GOALS_LABEL = re.compile(rf"^{_LABEL_NUMBER}主要目标\s*[:。]?\s*$")
 MEASURES_LABEL = re.compile(rf"^{_LABEL_NUMBER}策略措施\s*[:。]?\s*$")
-AREA_DUN = re.compile(rf"^([{CN_NUM}]+)、\s*(?P<rest>\S.*)$")
+DUN_HEADING = re.compile(rf"^([{CN_NUM}]+)、\s*(?P<rest>\S.*)$")
 AREA_BARE = re.compile(r"^(?P<rest>(?:妇女|儿童|女童)(?:与|参与)[\u4e00-\u9fff]{2,12})[。.]?$")
 PREFACE = re.compile(r"^(?:序|前)\s*言$")
 TRAILER = re.compile(
@@ -125,7 +125,7 @@ class PlanReader:
                 self.source.name,
                 "no development areas found; expected a plan with "
                 "a part such as “二、发展领域、主要目标和策略措施” and areas "
-                "such as “（一）妇女与健康”",
+                "such as “（一）妇女与健康”, or areas as parts such as “一、妇女与健康”",
             )
         plan = self._metadata(parts[0].body)
         for part in parts:
@@ -255,14 +255,14 @@ class PlanReader:
         sections: list[Section] = []
         groups: list[tuple[Line, list[Line]]] = []
         for line in body:
-            m = SUBHEADING.match(line.folded) or AREA_DUN.match(line.folded)
+            m = SUBHEADING.match(line.folded) or DUN_HEADING.match(line.folded)
             if m and len(line.text) <= 30:
                 groups.append((line, []))
             elif groups:
                 groups[-1][1].append(line)
         for heading, lines in groups:
             folded = heading.text.translate(FOLD)
-            m = SUBHEADING.match(folded) or AREA_DUN.match(folded)
+            m = SUBHEADING.match(folded) or DUN_HEADING.match(folded)
             title = m.group("rest").rstrip("。.")  # type: ignore[union-attr]
             key = next((k for k, word in SECTION_KEYS if word in title), "other")
             section = self._section(key, title, [heading, *lines])
@@ -296,7 +296,7 @@ class PlanReader:
                 raise PlanError(
                     self.source.name,
                     f"area “{title}” has no 策略措施 heading; "
-                    "expected a line “策略措施：” before its measures",
+                    "expected a line “策略措施：” or “（二）策略措施” before its measures",
                     self.span(heading.start, heading.end).line,
                 )
             goal_lines = lines[(goals_at + 1 if goals_at is not None else 0) : measures_at]
@@ -401,7 +401,7 @@ def _area_heading(line: Line) -> tuple[str, str, str] | None:
     if len(line.text) > 30 or "。" in line.text[:-1]:
         return None
     folded = line.text.translate(FOLD)
-    for style, pattern in (("paren", SUBHEADING), ("dun", AREA_DUN), ("bare", AREA_BARE)):
+    for style, pattern in (("paren", SUBHEADING), ("dun", DUN_HEADING), ("bare", AREA_BARE)):
         m = pattern.match(folded)
         if m:
             title = m.group("rest").rstrip("。.").strip()
