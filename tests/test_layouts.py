@@ -226,3 +226,31 @@ def test_a_plain_parenthesis_is_no_owner_clause(text):
     from ingest.clauses import find_owner_clause
 
     assert find_owner_clause(text) is None
+
+
+ASCII_FIGURES = """某某县儿童发展规划（2021—2030年）
+
+一、发展领域、主要目标和策略措施
+（一）儿童与健康
+主要目标：
+1.新生儿死亡率控制在3‰以下。
+2.3岁以下儿童系统管理率达到90%以上。
+3.5岁以下儿童贫血患病率控制在10%以下，
+2.5岁以上儿童龋患率逐步下降。
+策略措施：
+1.完善儿童健康服务体系。
+"""
+
+
+def test_ascii_numbers_before_a_figure_count_on_in_order():
+    """`2.3岁以下…` after goal 1 is goal 2; `2.5岁以上…` after goal 3 is no number in order,
+    so it continues goal 3 (a decimal, not a new item)."""
+    from ingest.model import SourceText
+    from ingest.parse import parse_source
+
+    plan = parse_source(SourceText("figures.txt", ASCII_FIGURES, "txt"), None).plan
+    goals = plan.areas[0].goals
+    assert [g.number for g in goals] == ["1", "2", "3"]
+    assert goals[1].text == "3岁以下儿童系统管理率达到90%以上。"
+    assert goals[2].text.endswith("\n2.5岁以上儿童龋患率逐步下降。")
+    assert plan.kind == "children" and plan.areas[0].concept == "children-health"
