@@ -40,6 +40,7 @@ class DepartmentType:
     names: dict[str, str]  # level → template with {county}, {city}, {province}, {county_short}
     short: tuple[str, ...]
     en: str
+    variants: tuple[str, ...] = ()  # names other provinces print (人力社保局), for resolving units
 
     def name(self, level: Level, where: Jurisdiction) -> str:
         """The full name at a level, e.g. county → 开平市卫生健康局."""
@@ -80,6 +81,7 @@ def load_registry(path: Path) -> Registry:
                 names={lvl: spec[lvl] for lvl in LEVELS if spec.get(lvl)},
                 short=tuple(spec.get("short", ())),
                 en=spec.get("en", spec["label_en"]),
+                variants=tuple(spec.get("variants", ())),
             )
         except KeyError as err:
             raise ValueError(

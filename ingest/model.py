@@ -95,6 +95,17 @@ class Responsibility:
     confidence: Decimal
     evidence: str  # the words that justify it: the clause naming it, or the cue terms
     actor: str | None = None  # the words naming the actor, when the text names it
+    unresolved: bool = False  # a stated department the registry cannot type: actor is its name
+
+
+@dataclass
+class OwnerClause:
+    """A stated-owner clause printed with an item, （责任单位：A、B）, （A牵头，B配合） …: the units
+    as printed with the role the clause gives each."""
+
+    text: str  # the clause as printed
+    units: list[tuple[str, Literal["lead", "support"]]]  # printed name, role; in order
+    span: Span
 
 
 @dataclass
@@ -111,6 +122,7 @@ class Item:
     notes: list[Note] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
+    owner_clause: OwnerClause | None = None
 
 
 @dataclass
@@ -137,6 +149,7 @@ class Area:
     goals: list[Item] = field(default_factory=list)
     measures: list[Item] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    concept: str | None = None  # the area concept of the plan's scheme (health …), or None
 
 
 @dataclass
@@ -161,6 +174,8 @@ class Plan:
     monitoring: list[Item] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)  # every citation, in order
     notes: list[Note] = field(default_factory=list)  # notes not attached to an item
+    kind: str | None = None  # women | children: the national outline whose areas it follows
+    warnings: list[str] = field(default_factory=list)  # FILE:LINE: what is odd but kept
 
     def items(self) -> list[Item]:
         """Every numbered item in order of appearance."""

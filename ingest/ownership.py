@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from ingest.areas import area_concepts
 from ingest.departments import Registry
 from ingest.model import Item, Plan, Responsibility, Span
 
@@ -38,7 +39,7 @@ class Lexicon:
     """Cue terms per department type, area priors, role cues, generic actors, actor patterns."""
 
     cues: dict[str, dict[str, float]]  # type → term → weight
-    priors: dict[int, dict[str, float]]  # area sequence → type → prior
+    priors: dict[str, dict[str, float]]  # area concept → type → prior
     lead_cues: tuple[str, ...]
     support_cues: tuple[str, ...]
     generic: tuple[str, ...]
@@ -48,7 +49,7 @@ class Lexicon:
         """Add every registry short form as an actor pattern."""
         actors = dict(self.actors)
         for t in registry.types.values():
-            for form in t.short:
+            for form in (*t.short, *t.variants):
                 actors.setdefault(form, t.slug)
         return replace(self, actors=actors)
 
@@ -62,7 +63,7 @@ def load_lexicon(path: Path, registry: Registry) -> Lexicon:
         weights = dict.fromkeys(spec.get("terms", []), 1.0)
         weights.update(dict.fromkeys(spec.get("strong", []), STRONG))
         cues[slug] = weights
-    priors = {int(area): dict(types) for area, types in data.get("area_priors", {}).items()}
+    priors = {str(area): dict(types) for area, types in data.get("area_priors", {}).items()}
     roles = data.get("roles", {})
     lexicon = Lexicon(
         cues=cues,
@@ -80,6 +81,13 @@ def load_lexicon(path: Path, registry: Registry) -> Lexicon:
     unknown = [s for s in unknown if s not in registry]
     if unknown:
         raise ValueError(f"{path}: department types not in the registry: {', '.join(unknown)}")
+    concepts = {c.slug for c in area_concepts()}
+    strange = sorted(set(priors) - concepts)
+    if strange:
+        raise ValueError(
+            f"{path}: [area_priors] keys that are no area concept: {', '.join(strange)}; "
+            f"expected one of {', '.join(sorted(concepts))} (ontology/areas.ttl)"
+        )
     return lexicon.with_names(registry)
 
 
@@ -134,10 +142,10 @@ class OwnerModel:
             out.append(Mention(kind, actor, role, _clause(text, m.start(), m.end()), m.start()))
         return out
 
-    def scores(self, text: str, label: str, area: int | None, named: set[str]) -> list[Score]:
+    def scores(self, text: str, label: str, area: str | None, named: set[str]) -> list[Score]:
         """Every type's score for an item, best first (ties by type name)."""
         results = []
-        priors = self.lexicon.priors.get(area or 0, {})
+        priors = self.lexicon.priors.get(area or "", {})
         for slug, terms in self.lexicon.cues.items():
             total, hits = 0.0, []
             for term, weight in terms.items():
@@ -150,8 +158,34 @@ class OwnerModel:
         results.sort(key=lambda s: (-s.score, s.type))
         return results
 
-    def owners(self, item: Item, area: int | None) -> list[Responsibility]:
-        """The responsibilities of one item: stated from its mentions, inferred where needed."""
+    def resolve(self, unit: str) -> str | None:
+        """The department type of a printed unit (县人力社保局 → human_resources), or None: the
+        longest registry form or actor pattern the name contains."""
+        forms = [f for f in self.lexicon.actors if f in unit]
+        return self.lexicon.actors[max(forms, key=len)] if forms else None
+
+    def stated(self, item: Item) -> list[Responsibility]:
+        """The owners an item's owner clause states, each unit resolved to its type; a unit
+        the registry cannot type is kept under its printed name, never guessed."""
+        clause = item.owner_clause
+        if clause is None:
+            return []
+        out = []
+        for name, role in clause.units:
+            slug = self.resolve(name)
+            confidence = Decimal("0.95" if role == "lead" else "0.90")
+            out.append(
+                Responsibility(
+                    slug, role, "stated", confidence, clause.text, name, unresolved=slug is None
+                )
+            )
+        return out
+
+    def owners(self, item: Item, area: str | None) -> list[Responsibility]:
+        """The responsibilities of one item: its owner clause when it has one (stated owners
+        always win), else stated from its mentions and inferred where needed."""
+        if item.owner_clause is not None:
+            return self.stated(item)
         mentions = self.mentions(item.text)
         named = {m.type for m in mentions if m.type}
         out: list[Responsibility] = []
@@ -231,7 +265,7 @@ def _confidence(score: float, other: float) -> Decimal:
     return Decimal(str(round(min(max(share, 0.05), 0.99), 2)))
 
 
-def _because(score: Score, area: int | None) -> str:
+def _because(score: Score, area: str | None) -> str:
     terms = "、".join(score.terms) if score.terms else "none"
     return f"cue terms: {terms}; area {area} prior" if area else f"cue terms: {terms}"
 
@@ -246,7 +280,7 @@ def assign_owners(plan: Plan, model: OwnerModel) -> None:
     """Give every goal, measure and key project its responsibilities (others: stated only)."""
     for area in plan.areas:
         for item in area.goals + area.measures:
-            item.responsibilities = model.owners(item, area.sequence)
+            item.responsibilities = model.owners(item, area.concept)
     for item in plan.key_projects + plan.implementation + plan.monitoring:
         item.responsibilities = model.owners(item, None)
 
@@ -261,7 +295,7 @@ class Example:
     key: tuple[str, int, int]  # plan, area, measure sequence
     text: str
     label: str
-    area: int
+    area: str  # the area concept
     lead: str
     acceptable: tuple[str, ...]
 
@@ -282,8 +316,8 @@ def fit(lexicon: Lexicon, examples: list[Example], smoothing: float = 2.0) -> Le
             terms[term] = round(terms[term] * 2 * precision, 3)
     for term, slug in _mined_terms(examples, set().union(*map(set, cues.values()))).items():
         cues.setdefault(slug, {})[term] = 1.0
-    priors: dict[int, dict[str, float]] = {}
-    by_area: dict[int, Counter[str]] = defaultdict(Counter)
+    priors: dict[str, dict[str, float]] = {}
+    by_area: dict[str, Counter[str]] = defaultdict(Counter)
     for e in examples:
         by_area[e.area][e.lead] += 1
     for area in set(lexicon.priors) | set(by_area):
@@ -377,7 +411,7 @@ def load_examples(labels: Path, plans: dict[str, Plan]) -> list[Example]:
                     (row["plan"], area.sequence, item.sequence),
                     item.text,
                     item.label,
-                    area.sequence,
+                    area.concept or "",
                     row["lead"].strip(),
                     acceptable,
                 )

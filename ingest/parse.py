@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.areas import type_areas
 from ingest.corpus import CorpusEntry, entry_for, guess_level, load_corpus, slug
 from ingest.errors import PlanError
 from ingest.model import Plan, SourceText
@@ -44,6 +45,7 @@ def parse_source(source: SourceText, entry: CorpusEntry | None, digest: str = ""
             )
         plan.region = m.group("region")
         plan.level = guess_level(plan.region)
+    type_areas(plan)
     return ParsedDocument(source, digest or hashlib.sha256(source.text.encode()).hexdigest(), plan)
 
 

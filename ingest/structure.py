@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.citations import canonical_title, find_citations
+from ingest.clauses import find_owner_clause
 from ingest.errors import PlanError
 from ingest.model import (
     Area,
@@ -18,6 +19,7 @@ from ingest.model import (
     Item,
     ItemKind,
     Note,
+    OwnerClause,
     Plan,
     Section,
     SourceText,
@@ -30,9 +32,15 @@ from ingest.targets import find_targets
 CN_NUM = "一二三四五六七八九十"
 PART = re.compile(rf"^([{CN_NUM}]+)[、.]\s*(\S.{{0,30}})$")
 SUBHEADING = re.compile(rf"^\(([{CN_NUM}]+)\)\s*(?P<rest>\S.*)$")
+CHAPTER = re.compile(rf"^第([{CN_NUM}]+)章\s*(\S.{{0,30}})$")
 ITEM_ARABIC = re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*")
-GOALS_LABEL = re.compile(r"^主要目标\s*:?\s*$")
-MEASURES_LABEL = re.compile(r"^策略措施\s*:?\s*$")
+ITEM_FIGURE = re.compile(r"^(\d{1,3})\s*([.、])(?=\d)")
+ITEM_PAREN = re.compile(r"^\((\d{1,2})\)\s*")
+_LABEL_NUMBER = rf"(?:\([{CN_NUM}]\)|[{CN_NUM}][、.]|\d[.、])?\s*"
+GOALS_LABEL = re.compile(rf"^{_LABEL_NUMBER}主要目标\s*[:。]?\s*$")
+MEASURES_LABEL = re.compile(rf"^{_LABEL_NUMBER}策略措施\s*[:。]?\s*$")
+DUN_HEADING = re.compile(rf"^([{CN_NUM}]+)、\s*(?P<rest>\S.*)$")
+AREA_BARE = re.compile(r"^(?P<rest>(?:妇女|儿童|女童)(?:与|参与)[\u4e00-\u9fff]{2,12})[。.]?$")
 PREFACE = re.compile(r"^(?:序|前)\s*言$")
 TRAILER = re.compile(
     r"^(?:原文链接|来源[:：]|©|THE END|喜欢就|点赞|公开方式|抄送|分送|扫一扫|打印本页|关闭窗口)"
@@ -117,7 +125,7 @@ class PlanReader:
                 self.source.name,
                 "no development areas found; expected a plan with "
                 "a part such as “二、发展领域、主要目标和策略措施” and areas "
-                "such as “（一）妇女与健康”",
+                "such as “（一）妇女与健康”, or areas as parts such as “一、妇女与健康”",
             )
         plan = self._metadata(parts[0].body)
         for part in parts:
@@ -167,6 +175,7 @@ class PlanReader:
     def _parts(self, lines: list[Line]) -> list[Part]:
         """Split lines into parts; the front matter first."""
         parts = [Part("front", None)]
+        heading = CHAPTER if any(CHAPTER.match(x.folded) for x in lines) else PART
         for line in lines:
             kind = parts[-1].kind
             if kind in ("projects", "implementation", "monitoring", "other") and TRAILER.search(
@@ -176,8 +185,13 @@ class PlanReader:
                 continue
             if kind == "trailer":
                 continue
-            m = PART.match(line.folded)
+            m = heading.match(line.folded)
             if m and "。" not in line.text[:-1]:
+                if AREA_BARE.match(m.group(2).strip()):  # 一、妇女与健康: an area as a part
+                    if kind != "areas" or parts[-1].heading is not None:
+                        parts.append(Part("areas", None))
+                    parts[-1].body.append(line)
+                    continue
                 parts.append(Part(_part_kind(m.group(2)), line))
                 continue
             if PREFACE.match(line.folded.replace(" ", "")) and kind == "front":
@@ -241,13 +255,15 @@ class PlanReader:
         sections: list[Section] = []
         groups: list[tuple[Line, list[Line]]] = []
         for line in body:
-            m = SUBHEADING.match(line.folded)
+            m = SUBHEADING.match(line.folded) or DUN_HEADING.match(line.folded)
             if m and len(line.text) <= 30:
                 groups.append((line, []))
             elif groups:
                 groups[-1][1].append(line)
         for heading, lines in groups:
-            title = SUBHEADING.match(heading.text.translate(FOLD)).group("rest").rstrip("。.")  # type: ignore[union-attr]
+            folded = heading.text.translate(FOLD)
+            m = SUBHEADING.match(folded) or DUN_HEADING.match(folded)
+            title = m.group("rest").rstrip("。.")  # type: ignore[union-attr]
             key = next((k for k, word in SECTION_KEYS if word in title), "other")
             section = self._section(key, title, [heading, *lines])
             if key == "principles":
@@ -256,22 +272,22 @@ class PlanReader:
         return sections
 
     def _areas(self, body: list[Line], plan: Plan) -> list[Area]:
+        """The areas of the areas part, headed in one style: （一）…, 一、… or a bare title."""
         areas: list[Area] = []
-        current: list[Line] = []
-        headings: list[Line] = []
+        headings: list[tuple[Line, str, str]] = []
         chunks: list[list[Line]] = []
+        style = None
         for line in body:
-            m = SUBHEADING.match(line.folded)
-            if m and len(line.text) <= 30 and "。" not in line.text[:-1]:
-                headings.append(line)
-                current = []
-                chunks.append(current)
+            found = _area_heading(line)
+            if found and style in (None, found[0]):
+                style = found[0]
+                headings.append((line, found[1], found[2]))
+                chunks.append([])
             elif chunks:
-                current.append(line)
-        for seq, (heading, lines) in enumerate(zip(headings, chunks, strict=True), 1):
-            m = SUBHEADING.match(heading.text.translate(FOLD))
-            assert m
-            title = m.group("rest").rstrip("。.").strip()
+                chunks[-1].append(line)
+        for seq, ((heading, number, title), lines) in enumerate(
+            zip(headings, chunks, strict=True), 1
+        ):
             goals_at = next((i for i, x in enumerate(lines) if GOALS_LABEL.match(x.folded)), None)
             measures_at = next(
                 (i for i, x in enumerate(lines) if MEASURES_LABEL.match(x.folded)), None
@@ -280,13 +296,13 @@ class PlanReader:
                 raise PlanError(
                     self.source.name,
                     f"area “{title}” has no 策略措施 heading; "
-                    "expected a line “策略措施：” before its measures",
+                    "expected a line “策略措施：” or “（二）策略措施” before its measures",
                     self.span(heading.start, heading.end).line,
                 )
             goal_lines = lines[(goals_at + 1 if goals_at is not None else 0) : measures_at]
             area = Area(
                 sequence=seq,
-                number=m.group(1),
+                number=number,
                 title=title,
                 span=self.span(heading.start, (lines[-1] if lines else heading).end),
                 goals=self._items(goal_lines, "goal", plan),
@@ -297,17 +313,9 @@ class PlanReader:
 
     def _items(self, lines: list[Line], kind: ItemKind, plan: Plan | None) -> list[Item]:
         """Numbered items in order; lines before the first number are not items."""
-        groups: list[tuple[str, list[Line]]] = []
-        for line in lines:
-            number = _item_number(line.folded)
-            if number is not None:
-                groups.append((number, [line]))
-            elif groups:
-                groups[-1][1].append(line)
         items: list[Item] = []
-        for seq, (number, group) in enumerate(groups, 1):
+        for seq, (number, prefix, group) in enumerate(_numbered(lines), 1):
             first = group[0]
-            prefix = _item_prefix(first.folded)
             start, end = first.start + prefix, group[-1].end
             text = "\n".join([first.text[prefix:].strip(), *(x.text for x in group[1:])])
             item = Item(
@@ -318,8 +326,18 @@ class PlanReader:
                 text=text,
                 span=self.span(first.start, end),
             )
+            body_end = end
+            if kind in ("goal", "measure"):
+                clause = find_owner_clause(self.clean.text.text[start:end])
+                if clause is not None:
+                    body_end = start + clause.start
+                    item.owner_clause = OwnerClause(
+                        clause.text,
+                        list(clause.units),
+                        self.span(start + clause.start, start + clause.end),
+                    )
             if plan is not None and kind in ("goal", "measure"):
-                item.targets = self._targets(start, end, plan.period_end or 2030)
+                item.targets = self._targets(start, body_end, plan.period_end or 2030)
             item.citations = self._citations(start, end)
             items.append(item)
         return items
@@ -378,17 +396,60 @@ def _part_kind(title: str) -> str:
     return next((kind for kind, words in PART_KINDS if any(w in title for w in words)), "other")
 
 
-def _item_number(folded: str) -> str | None:
+def _area_heading(line: Line) -> tuple[str, str, str] | None:
+    """(style, printed number, title) of a line that heads an area, else None."""
+    if len(line.text) > 30 or "。" in line.text[:-1]:
+        return None
+    folded = line.text.translate(FOLD)
+    for style, pattern in (("paren", SUBHEADING), ("dun", DUN_HEADING), ("bare", AREA_BARE)):
+        m = pattern.match(folded)
+        if m:
+            title = m.group("rest").rstrip("。.").strip()
+            if GOALS_LABEL.match(title) or MEASURES_LABEL.match(title):
+                return None
+            return style, ("" if style == "bare" else m.group(1)), title
+    return None
+
+
+def _numbered(lines: list[Line]) -> list[tuple[str, int, list[Line]]]:
+    """Group lines into numbered items (number, prefix length, lines); a line that does not
+    start a number continues the item before it. A list numbered （1） counts only （n）."""
+    first = next(
+        (x for x in lines if _item_start(x, None, False) or ITEM_PAREN.match(x.folded)), None
+    )
+    paren = first is not None and bool(ITEM_PAREN.match(first.folded))
+    groups: list[tuple[str, int, list[Line]]] = []
+    for line in lines:
+        found = _item_start(line, groups[-1][0] if groups else None, paren)
+        if found is not None:
+            groups.append((found[0], found[1], [line]))
+        elif groups:
+            groups[-1][2].append(line)
+    return groups
+
+
+def _item_start(line: Line, previous: str | None, paren: bool) -> tuple[str, int] | None:
+    """(printed number, prefix length) of a line that starts an item, else None.
+
+    `7．3岁以下…` starts item 7 whose text begins with a figure: a full-width dot or 、 always
+    numbers an item; an ASCII dot before a figure does when the number comes next in order."""
+    folded = line.folded
+    if paren:
+        m = ITEM_PAREN.match(folded)
+        return (m.group(1), m.end()) if m else None
     m = ITEM_ARABIC.match(folded)
     if m:
-        return m.group(1)
+        return m.group(1), m.end()
+    m = ITEM_FIGURE.match(folded)
+    if m:
+        expected = str(int(previous) + 1) if previous and previous.isdigit() else "1"
+        if line.text[m.start(2)] in "．、" or m.group(1) == expected:
+            return m.group(1), m.end()
     m = SUBHEADING.match(folded)
-    return m.group(1) if m else None
-
-
-def _item_prefix(folded: str) -> int:
-    m = ITEM_ARABIC.match(folded) or re.match(rf"^\([{CN_NUM}]+\)\s*", folded)
-    return m.end() if m else 0
+    if not m:
+        return None
+    prefix = re.match(rf"^\([{CN_NUM}]+\)\s*", folded)
+    return m.group(1), prefix.end() if prefix else 0
 
 
 def lead_phrase(text: str) -> str:

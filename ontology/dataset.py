@@ -12,12 +12,13 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
+from ingest.areas import area_schemes
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry
 from ingest.departments import Jurisdiction, Registry
 from ingest.model import Area, Citation, Item, Note, Plan, Responsibility, Section, Span, Target
 from ingest.parse import ParsedDocument
-from ontology.iris import RegionNames, area_type, indicator_key, plan_level, work_slug
+from ontology.iris import RegionNames, indicator_key, plan_level, work_slug
 from ontology.namespaces import DCT, ORG, PG, PGID, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
 LEVELS = {
@@ -152,6 +153,8 @@ class DatasetBuilder:
         g.add(node, NamedNode(DCT + "title"), zh(plan.title))
         g.add(node, pg("level"), pg(LEVELS[plan.level]))
         g.add(node, pg("jurisdiction"), self.region(plan))
+        if plan.kind:
+            g.add(node, pg("areaScheme"), NamedNode(area_schemes()[plan.kind]))
         if plan.period_start:
             g.add(node, pg("periodStart"), typed(plan.period_start, "gYear"))
         if plan.period_end:
@@ -224,13 +227,26 @@ class DatasetBuilder:
         g = self.dataset.graph(DEPARTMENTS_GRAPH)
         dtype = self.registry[kind]
         entry = self.corpus.get(plan.key)
-        where = Jurisdiction(plan.region, plan.parent_region, entry.province if entry else None)
+        province = entry.province if entry else None
+        city = plan.region if plan.level == "municipal" else plan.parent_region
+        where = Jurisdiction(plan.region, city, province)
         g.add(node, A, pg("Department"))
         g.add(node, A, NamedNode(ORG + "Organization"))
         g.add(node, PREF, zh(dtype.name(plan.level, where)))
         for short in dtype.short:
             g.add(node, NamedNode(SKOS + "altLabel"), zh(short))
         g.add(node, pg("departmentType"), self.department_type(kind))
+        g.add(node, pg("jurisdiction"), pid("region/" + region))
+        return node
+
+    def unit(self, plan: Plan, name: str) -> NamedNode:
+        """A stated department the registry cannot type, kept under its printed name."""
+        region = self.regions.slug(plan.region)
+        node = pid(f"department/{region}/unit-{work_slug(name)}")
+        g = self.dataset.graph(DEPARTMENTS_GRAPH)
+        g.add(node, A, pg("Department"))
+        g.add(node, A, NamedNode(ORG + "Organization"))
+        g.add(node, PREF, zh(name))
         g.add(node, pg("jurisdiction"), pid("region/" + region))
         return node
 
@@ -307,10 +323,10 @@ class _Context:
         g.add(node, A, pg("Area"))
         g.add(node, LABEL, zh(area.title))
         g.add(node, pg("sequence"), typed(area.sequence, "integer"))
-        g.add(node, pg("number"), Literal(area.number))
-        kind = area_type(area.title)
-        if kind:
-            g.add(node, pg("areaType"), pid("area-type/" + kind))
+        if area.number:
+            g.add(node, pg("number"), Literal(area.number))
+        if area.concept:
+            g.add(node, pg("areaType"), pid("area-type/" + area.concept))
         self.span(node, area.span)
         self.notes(node, area.notes)
         self.items(node, "hasGoal", "goal", area.goals)
@@ -342,6 +358,17 @@ class _Context:
 
     def responsibility(self, node: NamedNode, item: NamedNode, r: Responsibility) -> None:
         g = self.g
+        if r.department is None and r.unresolved:
+            dept = self.b.unit(self.plan, r.actor or "")
+            g.add(item, pg("hasResponsibility"), node)
+            g.add(item, pg("leadDepartment" if r.role == "lead" else "supportingDepartment"), dept)
+            g.add(node, A, pg("Responsibility"))
+            g.add(node, pg("department"), dept)
+            g.add(node, pg("role"), pg("Lead" if r.role == "lead" else "Support"))
+            g.add(node, pg("basis"), pg("Stated"))
+            g.add(node, pg("confidence"), typed(r.confidence, "decimal"))
+            g.add(node, pg("evidence"), zh(r.evidence))
+            return
         if r.department is None:
             actor = pid("actor/" + work_slug(r.actor or ""))
             g.add(item, pg("involvesActor"), actor)

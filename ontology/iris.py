@@ -7,16 +7,6 @@ import re
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry, slug
 
-AREA_TYPES = (
-    ("health", "健康"),
-    ("education", "教育"),
-    ("economy", "经济"),
-    ("decision-making", "决策"),
-    ("social-security", "社会保障"),
-    ("family", "家庭"),
-    ("environment", "环境"),
-    ("law", "法律"),
-)
 _TOPICS = (
     ("妇女发展纲要", "women-outline"),
     ("儿童发展纲要", "children-outline"),
@@ -27,11 +17,6 @@ _PERIOD = re.compile(r"（(\d{4})—(\d{4})年?）")
 _REGION_END = re.compile(r"^(?:.{1,8}?(?:自治区|省))?(?:.{1,8}?市)?(?:.{1,6}?(?:县|区|旗))?")
 _NATIONAL = ("中国", "国家", "全国")
 _INDICATOR_PREFIX = re.compile(r"^(?:全区|全县|全市|全省|全国|我区|我县|我市|本区|本县|本市)+")
-
-
-def area_type(title: str) -> str | None:
-    """The shared area concept of an area title (妇女与健康 → health)."""
-    return next((key for key, word in AREA_TYPES if word in title), None)
 
 
 class RegionNames:

@@ -27,6 +27,12 @@ def fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def warn(warnings: list[str]) -> None:
+    """Print what a plan keeps but a reader should know (an area of no known type) on stderr."""
+    for line in warnings:
+        click.echo(f"warning: {line}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plangraph")
 @click.pass_context
@@ -58,6 +64,7 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"error: {err}", err=True)
             failed += 1
             continue
+        warn(doc.plan.warnings)
         if as_json:
             dumped.append(doc.plan.to_dict())
         else:
@@ -105,6 +112,8 @@ def build(
     except StoreError as err:
         fail(str(err))
     elapsed = time.perf_counter() - started
+    for doc in result.documents:
+        warn(doc.plan.warnings)
     assert result.store is not None
     click.echo(
         f"built {result.store.store}: {len(result.documents)} plans, "

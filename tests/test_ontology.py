@@ -172,32 +172,56 @@ def test_every_pg_term_the_shapes_use_is_defined(ontology, shapes):
 # --- the areas scheme ---------------------------------------------------------------------------
 
 
-def test_areas_scheme_has_the_eight_areas(areas):
-    scheme = ID["scheme/areas"]
+SCHEMES = {
+    "scheme/areas": (
+        "妇女",
+        {
+            "1": ("area-type/health", "妇女与健康"),
+            "2": ("area-type/education", "妇女与教育"),
+            "3": ("area-type/economy", "妇女与经济"),
+            "4": ("area-type/decision-making", "妇女参与决策和管理"),
+            "5": ("area-type/social-security", "妇女与社会保障"),
+            "6": ("area-type/family", "妇女与家庭建设"),
+            "7": ("area-type/environment", "妇女与环境"),
+            "8": ("area-type/law", "妇女与法律"),
+        },
+    ),
+    "scheme/children-areas": (
+        "儿童",
+        {
+            "1": ("area-type/children-health", "儿童与健康"),
+            "2": ("area-type/children-safety", "儿童与安全"),
+            "3": ("area-type/children-education", "儿童与教育"),
+            "4": ("area-type/children-welfare", "儿童与福利"),
+            "5": ("area-type/children-family", "儿童与家庭"),
+            "6": ("area-type/children-environment", "儿童与环境"),
+            "7": ("area-type/children-law", "儿童与法律保护"),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("scheme_id", list(SCHEMES))
+def test_areas_schemes_have_the_outlines_areas(areas, scheme_id):
+    """The women's eight and the children's seven areas, each with its wording variants."""
+    scheme = ID[scheme_id]
+    word, want = SCHEMES[scheme_id]
     assert (scheme, RDF.type, SKOS.ConceptScheme) in areas
     assert {lbl.language for lbl in areas.objects(scheme, SKOS.prefLabel)} == {"zh", "en"}
-    concepts = set(areas.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 8
-    assert concepts == set(areas.subjects(RDF.type, P.AreaType))
+    assert word + "发展纲要" in str(areas.value(scheme, rdflib.DCTERMS.source))
+    concepts = set(areas.subjects(SKOS.inScheme, scheme))
+    assert len(concepts) == len(want)
+    assert concepts <= set(areas.subjects(RDF.type, P.AreaType))
     by_notation = {}
     for c in concepts:
         assert {lbl.language for lbl in areas.objects(c, SKOS.prefLabel)} == {"zh", "en"}
-        assert (c, SKOS.inScheme, scheme) in areas and (c, SKOS.topConceptOf, scheme) in areas
+        assert (c, SKOS.topConceptOf, scheme) in areas
         assert areas.value(c, SKOS.definition).language == "en"
         zh = next(v for v in areas.objects(c, SKOS.prefLabel) if v.language == "zh")
-        alt = areas.value(c, SKOS.altLabel)
-        assert alt.language == "zh" and str(zh).removeprefix("妇女").removeprefix("与") == str(alt)
+        alts = {str(a) for a in areas.objects(c, SKOS.altLabel)}
+        assert str(zh).removeprefix(word).removeprefix("与") in alts
         by_notation[str(areas.value(c, SKOS.notation))] = (str(c).removeprefix(PGID), str(zh))
-    assert by_notation == {
-        "1": ("area-type/health", "妇女与健康"),
-        "2": ("area-type/education", "妇女与教育"),
-        "3": ("area-type/economy", "妇女与经济"),
-        "4": ("area-type/decision-making", "妇女参与决策和管理"),
-        "5": ("area-type/social-security", "妇女与社会保障"),
-        "6": ("area-type/family", "妇女与家庭建设"),
-        "7": ("area-type/environment", "妇女与环境"),
-        "8": ("area-type/law", "妇女与法律"),
-    }
+    assert by_notation == want
 
 
 # --- SHACL --------------------------------------------------------------------------------------
@@ -445,9 +469,9 @@ BREAKAGES = {
         put(URIRef(PLAN), P.periodEnd, Literal("2020", datatype=rdflib.XSD.gYear)),
         (URIRef(PLAN), P.periodEnd, SH.SPARQLConstraintComponent),
     ),
-    "area without area type": (
-        drop(URIRef(f"{PLAN}/area/1"), P.areaType),
-        (URIRef(f"{PLAN}/area/1"), P.areaType, SH.MinCountConstraintComponent),
+    "area with two area types": (
+        add(URIRef(f"{PLAN}/area/1"), P.areaType, ID["area-type/education"]),
+        (URIRef(f"{PLAN}/area/1"), P.areaType, SH.MaxCountConstraintComponent),
     ),
     "department with two Chinese names": (
         add(DEPARTMENT, SKOS.prefLabel, Literal("开平市卫生和计划生育局", lang="zh")),
