@@ -61,17 +61,27 @@ NO_VERB = re.compile(
     rf"(?P<ind>[\u4e00-\u9fff（）()]{{2,30}}?(?:率|比例|比重|户|村|家))\s*{_num}"
     rf"(?P<unit>%|‰)?{_qual}"
 )
-_CLAUSE_BREAK = re.compile(r"[,.;:!?\n，。；：！？]")
+# A line break is a clause break unless it falls between two ideographs (参保\n率: a wrapped word).
+_CLAUSE_BREAK = re.compile(r"[,.;:!?，。；：！？]|(?<![\u4e00-\u9fff])\n|\n(?![\u4e00-\u9fff])")
 _SENTENCE_BREAK = re.compile(r"[.;!?\n。；！？]")
 _YEAR = re.compile(r"(?:到|至|于|在)\s*(20\d\d)\s*年")
 _LEADING = re.compile(
     r"^(?:其中|并且|并|且|使|确保|力争|争取|全面|逐步|进一步|实现|"
-    r"(?:到|至|于)?\s*20\d\d\s*年(?:底|前|末)?|全区|全县|全市|全省|我区|我县|我市|本区|本县|本市)+"
+    r"(?:到|至|于)?\s*20\d\d\s*年(?:底|前|末)?|全区|全县|全市|全省|我区|我县|我市|本区|本县|本市|"
+    r"(?:以|按)[^,.;:，。；：]{1,10}?为单位)+"
 )
 _TRAILING = re.compile(
     r"(?:逐步|稳步|持续|继续|分别|均|要|应|将|始终|不断|年均|平均|基本|力争|至少)+$"
 )
 _OBJECT_END = re.compile(r"(?:并|和|且|，|,).*$")
+# More values after the first, for 分别 lists: 分别降至10%和5%以下.
+MORE_VALUES = re.compile(rf"(?:\s*[、和及与]\s*\d+(?:\.\d+)?\s*(?:/\s*10\s*万|{_units})?)+{_qual}")
+_MORE_VALUE = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>/\s*10\s*万|{_units})?")
+_JOINER = re.compile(r"[、和及与]")
+_INDICATOR_END = ("率", "比例", "比重", "覆盖面", "人数", "数量")
+_JOINED = re.compile(
+    "(?:" + "|".join(f"(?<={e})" for e in _INDICATOR_END) + ")(?:[、和及与]|以及|并且)"
+)
 
 
 @dataclass(frozen=True)
@@ -100,9 +110,9 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
         if re.match(r"次?的", folded[m.end() : m.end() + 2]):
             continue  # a qualifier (超过1万人次的场所), not a target
         start = _indicator_start(folded, m.start())
-        comparator = _QUALIFIER.get(m.group("qual") or "") or _VERB_COMPARATOR[m.group("verb")]
-        indicator = _clean(passage[start : m.start()])
-        _add(found, taken, passage, folded, indicator, m, unit, comparator, start, default_year)
+        stated, end, qual = _verb_values(passage, folded, m, start, unit)
+        comparator = _QUALIFIER.get(qual) or _VERB_COMPARATOR[m.group("verb")]
+        _add(found, taken, passage, folded, stated, m, comparator, start, default_year, end)
     for m in OBJECT_AFTER.finditer(folded):
         obj = _OBJECT_END.sub("", m.group("obj"))
         at_least = m.group("qual") or "至少" in m.group("pre") or m.group("pre2")
@@ -112,9 +122,8 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
             taken,
             passage,
             folded,
-            _clean(obj),
+            [(_clean(obj), m.group("num"), m.group("unit"))],
             m,
-            m.group("unit"),
             "at_least" if at_least else "exactly",
             m.start(),
             default_year,
@@ -128,8 +137,8 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
             continue
         start = _indicator_start(folded, m.start("num"))
         comparator = _QUALIFIER.get(m.group("qual") or "", "exactly")
-        indicator = _clean(passage[start : m.start("num")])
-        _add(found, taken, passage, folded, indicator, m, unit, comparator, start, default_year)
+        stated = [(_clean(passage[start : m.start("num")]), m.group("num"), unit)]
+        _add(found, taken, passage, folded, stated, m, comparator, start, default_year)
     return sorted(found, key=lambda t: t.start)
 
 
@@ -138,32 +147,69 @@ def _add(
     taken: list[tuple[int, int]],
     passage: str,
     folded: str,
-    indicator: str,
+    stated: list[tuple[str, str, str]],
     m: re.Match[str],
-    unit: str,
     comparator: Comparator,
     start: int,
     default_year: int,
     end: int | None = None,
 ) -> None:
+    """Record the targets (indicator, number, unit) one phrase states, unless it overlaps one taken."""
     end = m.end() if end is None else end
-    if not indicator or any(a < end and start < b for a, b in taken):
+    if not all(ind for ind, _, _ in stated) or any(a < end and start < b for a, b in taken):
         return
     taken.append((start, end))
     sentence_start = _last_break(_SENTENCE_BREAK, folded, m.start())
     years = _YEAR.findall(folded, sentence_start, m.start())
-    found.append(
-        FoundTarget(
-            indicator=indicator,
-            value=_number(m.group("num")),
-            unit=unit,
-            comparator=comparator,
-            year=int(years[-1]) if years else default_year,
-            phrase=passage[start:end].strip(),
-            start=start,
-            end=end,
+    for indicator, num, unit in stated:
+        found.append(
+            FoundTarget(
+                indicator=indicator,
+                value=_number(num),
+                unit=unit,
+                comparator=comparator,
+                year=int(years[-1]) if years else default_year,
+                phrase=passage[start:end].strip(),
+                start=start,
+                end=end,
+            )
         )
-    )
+
+
+def _verb_values(
+    passage: str, folded: str, m: re.Match[str], start: int, unit: str
+) -> tuple[list[tuple[str, str, str]], int, str]:
+    """The (indicator, number, unit) a verb phrase states, its end and its qualifier.
+
+    One indicator per value: A和B保持在90%以上 gives A and B the one value, A和B分别降至10%和5%以下
+    gives each its own; a list whose indicators and values do not pair up keeps the first value.
+    """
+    indicators = _split_indicator(_clean(passage[start : m.start()]))
+    values = [(m.group("num"), unit)]
+    end, qual = m.end(), m.group("qual") or ""
+    more = None if qual else MORE_VALUES.match(folded, m.end())
+    if more and len(indicators) > 1:
+        extra = [
+            (v.group("num"), _unit(v.group("unit")) if v.group("unit") else unit)
+            for v in _MORE_VALUE.finditer(more.group())
+        ]
+        if len(extra) + 1 == len(indicators):
+            values += extra
+            end, qual = more.end(), more.group("qual") or ""
+    if len(values) == 1:
+        values *= len(indicators)
+    if len(values) != len(indicators):
+        indicators = ["".join(indicators)]
+        values = values[:1]
+    return [(ind, num, u) for ind, (num, u) in zip(indicators, values, strict=True)], end, qual
+
+
+def _split_indicator(indicator: str) -> list[str]:
+    """Indicators joined by 和、及、与 (each ending in 率, 比例 …); one indicator otherwise."""
+    parts = _JOINED.split(indicator)
+    if len(parts) > 1 and all(p.endswith(_INDICATOR_END) for p in parts):
+        return parts
+    return [indicator]
 
 
 def _number(text: str) -> Decimal:

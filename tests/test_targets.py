@@ -106,3 +106,70 @@ def test_hand_checked_goals_have_their_targets(parsed):
                 (row, [(t.indicator, t.value, t.unit, t.comparator) for t in goal.targets])
             )
     assert not missing, "\n".join(map(str, missing))
+
+
+# Phrasings of other plans (children's plans, provincial layouts): text → (indicator, value,
+# unit, comparator) per target, in order.
+PHRASINGS = [
+    (
+        "3岁以下儿童系统管理率和7岁以下儿童健康管理率保持在90%以上",
+        [
+            ("3岁以下儿童系统管理率", "90", "%", "at_least"),
+            ("7岁以下儿童健康管理率", "90", "%", "at_least"),
+        ],
+    ),
+    (
+        "产前筛查率、新生儿遗传代谢性疾病筛查率和新生儿听力筛查率均达到98%以上",
+        [
+            ("产前筛查率", "98", "%", "at_least"),
+            ("新生儿遗传代谢性疾病筛查率", "98", "%", "at_least"),
+            ("新生儿听力筛查率", "98", "%", "at_least"),
+        ],
+    ),
+    (
+        "5岁以下儿童贫血患病率和生长迟缓率分别降至10%和5%以下",
+        [
+            ("5岁以下儿童贫血患病率", "10", "%", "at_most"),
+            ("生长迟缓率", "5", "%", "at_most"),
+        ],
+    ),
+    (
+        "婴儿死亡率和5岁以下儿童死亡率分别控制在3.5‰和5‰以下。",
+        [("婴儿死亡率", "3.5", "‰", "at_most"), ("5岁以下儿童死亡率", "5", "‰", "at_most")],
+    ),
+    (
+        "城乡居民基本医疗保险参保\n率达到95%以上。",
+        [("城乡居民基本医疗保险参保率", "95", "%", "at_least")],
+    ),
+    (
+        "以乡镇为单位适龄儿童免疫规划疫苗接种率保持在90%以上。",
+        [("适龄儿童免疫规划疫苗接种率", "90", "%", "at_least")],
+    ),
+    (
+        "以县为单位，孕产妇系统管理率达到90%以上。",
+        [("孕产妇系统管理率", "90", "%", "at_least")],
+    ),
+    (
+        "以县（市、区）为单位适龄儿童免疫规划疫苗接种率保持在95%以上。",
+        [("适龄儿童免疫规划疫苗接种率", "95", "%", "at_least")],
+    ),
+    # A joined indicator whose parts are not each an indicator stays whole.
+    (
+        "孕产妇艾滋病、梅毒和乙肝检测率达到98%以上",
+        [("孕产妇艾滋病、梅毒和乙肝检测率", "98", "%", "at_least")],
+    ),
+    # Two values for one indicator do not pair up: the first is kept.
+    ("学前教育毛入园率提高到90%和95%", [("学前教育毛入园率", "90", "%", "at_least")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASINGS)
+def test_phrasings(text, expected):
+    found = [(t.indicator, str(t.value), t.unit, t.comparator) for t in find_targets(text, 2030)]
+    assert found == expected
+
+
+def test_split_targets_share_the_phrase():
+    text = PHRASINGS[2][0]
+    for t in find_targets(text, 2030):
+        assert text[t.start : t.end] == t.phrase == text
