@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.config import read_toml, shape_error
 from ingest.model import Level
 from ingest.paths import DATA_DIR
+from ingest.regions import region_level
 
 PLANS_DIR = DATA_DIR / "plans"
 CORPUS_FILE = PLANS_DIR / "corpus.toml"
@@ -22,7 +23,7 @@ class CorpusEntry:
     path: Path
     region: str
     region_slug: str
-    level: Level
+    level: Level | None = None  # None: the gazetteer's level of the region
     parent_region: str | None = None
     parent_slug: str | None = None
     province: str | None = None
@@ -34,7 +35,7 @@ class CorpusEntry:
         fields = {
             "key": self.key,
             "region": self.region,
-            "level": self.level,
+            "level": self.level or region_level(self.region),
             "parent_region": self.parent_region,
             "title": self.title,
         }
@@ -51,7 +52,7 @@ def load_corpus(corpus_file: Path = CORPUS_FILE) -> list[CorpusEntry]:
 
 
 def _entry(key: str, spec: dict, corpus_file: Path) -> CorpusEntry:
-    """One [key] table of the corpus file: file, region, region_slug and level at least."""
+    """One [key] table of the corpus file: file, region and region_slug at least."""
     if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
         raise ValueError(f'[{key}] needs file = "NAME.txt", the document beside the corpus file')
     return CorpusEntry(key=key, path=corpus_file.parent / spec.pop("file"), **spec)

@@ -11,7 +11,7 @@ from ingest.errors import PlanError
 from ingest.model import Plan, SourceText
 from ingest.normalise import normalise
 from ingest.readers import read_source
-from ingest.regions import gazetteer, name_level, title_region
+from ingest.regions import gazetteer, region_level, title_region
 from ingest.structure import PlanReader
 
 MAX_TEXT_CHARS = 2_000_000  # characters; the seed plans have about 30,000, a long plan 200,000
@@ -104,8 +104,8 @@ def locate(plan: Plan, name: str) -> None:
             "expected a title starting with a region (某某县…) or an entry in data/plans/corpus.toml",
         )
     plan.region = region
+    plan.level = region_level(region)
     where = gazetteer().find(region)
-    plan.level = where.region.level if where else name_level(region) or "county"
     if where and where.city and plan.level == "county":
         plan.parent_region = where.city.name
 

@@ -150,6 +150,12 @@ def name_level(name: str) -> Level | None:
     return next((lvl for suffix, lvl in _SUFFIX_LEVELS if region.endswith(suffix)), None)
 
 
+def region_level(name: str) -> Level:
+    """The level of a region name: its division's in the gazetteer, else by its suffix."""
+    where = gazetteer().find(name)
+    return where.region.level if where else name_level(name) or "county"
+
+
 def title_region(title: str) -> str | None:
     """The region a plan's title begins with, as printed (宜宾市妇女发展规划… → 宜宾市)."""
     hit = gazetteer().match(title)

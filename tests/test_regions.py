@@ -183,3 +183,12 @@ def test_bad_paths_and_utf16_are_one_line_and_exit_2(tmp_path):
         "no such file",
     )
     one_line_error(run("parse", str(utf16)), "UTF-16", "UTF-8")
+
+
+def test_the_corpus_agrees_with_the_gazetteer():
+    for entry in load_corpus():
+        where = gazetteer().find(entry.region)
+        assert where is not None, entry.key
+        assert where.city is not None and where.city.name == entry.parent_region, entry.key
+        assert where.province is not None and where.province.name == entry.province, entry.key
+        assert entry.meta()["level"] == "county", entry.key
