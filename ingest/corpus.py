@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.config import read_toml, shape_error
 from ingest.model import Level
+from ingest.paths import DATA_DIR
+from ingest.regions import region_level
 
-ROOT = Path(__file__).resolve().parent.parent
-PLANS_DIR = ROOT / "data" / "plans"
+PLANS_DIR = DATA_DIR / "plans"
 CORPUS_FILE = PLANS_DIR / "corpus.toml"
-
-_LEVEL_SUFFIX: tuple[tuple[str, Level], ...] = (
-    ("自治区", "provincial"),
-    ("省", "provincial"),
-    ("县", "county"),
-    ("区", "county"),
-    ("旗", "county"),
-    ("州", "municipal"),
-    ("市", "municipal"),
-)
 
 
 @dataclass(frozen=True)
@@ -32,7 +23,7 @@ class CorpusEntry:
     path: Path
     region: str
     region_slug: str
-    level: Level
+    level: Level | None = None  # None: the gazetteer's level of the region
     parent_region: str | None = None
     parent_slug: str | None = None
     province: str | None = None
@@ -44,7 +35,7 @@ class CorpusEntry:
         fields = {
             "key": self.key,
             "region": self.region,
-            "level": self.level,
+            "level": self.level or region_level(self.region),
             "parent_region": self.parent_region,
             "title": self.title,
         }
@@ -52,13 +43,19 @@ class CorpusEntry:
 
 
 def load_corpus(corpus_file: Path = CORPUS_FILE) -> list[CorpusEntry]:
-    """The corpus entries in file order."""
-    with corpus_file.open("rb") as f:
-        data = tomllib.load(f)
-    return [
-        CorpusEntry(key=key, path=corpus_file.parent / spec.pop("file"), **spec)
-        for key, spec in data.items()
-    ]
+    """The corpus entries in file order; a bad file raises ConfigError naming it."""
+    data = read_toml(corpus_file, "PLANGRAPH_CORPUS")
+    try:
+        return [_entry(key, dict(spec), corpus_file) for key, spec in data.items()]
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise shape_error(corpus_file, "PLANGRAPH_CORPUS", err) from None
+
+
+def _entry(key: str, spec: dict, corpus_file: Path) -> CorpusEntry:
+    """One [key] table of the corpus file: file, region and region_slug at least."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
+        raise ValueError(f'[{key}] needs file = "NAME.txt", the document beside the corpus file')
+    return CorpusEntry(key=key, path=corpus_file.parent / spec.pop("file"), **spec)
 
 
 def entry_for(path: Path, corpus: list[CorpusEntry]) -> CorpusEntry | None:
@@ -67,17 +64,11 @@ def entry_for(path: Path, corpus: list[CorpusEntry]) -> CorpusEntry | None:
     return next((e for e in corpus if stem in (e.key, e.path.name.split(".", 1)[0])), None)
 
 
-def guess_level(region: str) -> Level:
-    """The administrative level a region's name suggests (县 county, 市 municipal …)."""
-    last = region.rsplit("市", 1)[-1] if region.count("市") > 1 else region
-    return next((lvl for suffix, lvl in _LEVEL_SUFFIX if last.endswith(suffix)), "county")
-
-
 def slug(text: str) -> str:
     """A readable ASCII slug: pinyin for Chinese, lower-case words joined by hyphens."""
     from pypinyin import lazy_pinyin
 
-    words = lazy_pinyin(text, errors=lambda chars: list(chars))
+    words = lazy_pinyin(text, errors=lambda chars: [chars])
     flat = "-".join(
         w for w in (re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in words) if w
     )

@@ -226,21 +226,24 @@ class PlanReader:
         return plan
 
     def _title(self, front: list[Line]) -> str:
-        """The printed title: a front-matter line naming a 规划 with its period."""
+        """The printed title: a front-matter line naming a 规划 with its period, never a sentence
+        that quotes it (现将《…》印发给你们) nor a preface paragraph."""
         for i, line in enumerate(front):
-            flat = line.text.replace(" ", "").replace("\u3000", "")
-            if "规划" not in flat and "纲要" not in flat:
-                continue
-            if flat.startswith("《") or "通知" in flat or "关于" in flat:
+            flat = _flat(line.text)
+            if not _title_like(flat):
                 continue
             if not PERIOD.search(flat.translate(FOLD)) and i + 1 < len(front):
-                flat += front[i + 1].text.replace(" ", "")
+                after = _flat(front[i + 1].text)
+                if len(flat + after) <= _TITLE_MAX and not _SENTENCE.search(after):
+                    flat += after
             if PERIOD.search(flat.translate(FOLD)):
                 return canonical_title(flat)
+        where = self.span(front[0].start, front[0].end).line if front else 1
         raise PlanError(
             self.source.name,
-            "no title found; expected a title line such as "
-            "“某某县妇女发展规划（2021—2030年）” or a title in the corpus metadata",
+            "no title line before the first part; expected a line of its own such as "
+            "“某某县妇女发展规划（2021—2030年）”, or a title in data/plans/corpus.toml",
+            where,
         )
 
     def _section(self, key: str, title: str, lines: list[Line]) -> Section:
@@ -471,3 +474,19 @@ def _trailing_paragraphs(lines: list[Line]) -> list[Line]:
             break
         out.append(line)
     return out[::-1]
+
+
+_TITLE_MAX = 60  # characters: a longer line is a paragraph, not a title
+_SENTENCE = re.compile(r"[，。；：！？,;:《]|印发|通知|关于")
+
+
+def _flat(text: str) -> str:
+    """A line without the spaces that spread a printed title."""
+    return text.replace(" ", "").replace("\u3000", "")
+
+
+def _title_like(flat: str) -> bool:
+    """A line that may be a plan's title: names a 规划 or 纲要, short, and not a sentence."""
+    if "规划" not in flat and "纲要" not in flat:
+        return False
+    return len(flat) <= _TITLE_MAX and not _SENTENCE.search(flat)

@@ -18,6 +18,7 @@ from ingest.corpus import CorpusEntry
 from ingest.departments import Jurisdiction, Registry
 from ingest.model import Area, Citation, Item, Note, Plan, Responsibility, Section, Span, Target
 from ingest.parse import ParsedDocument
+from ingest.regions import gazetteer
 from ontology.iris import RegionNames, indicator_key, plan_level, work_slug
 from ontology.namespaces import DCT, ORG, PG, PGID, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
@@ -177,23 +178,41 @@ class DatasetBuilder:
         ctx.notes(node, plan.notes)
         return g.name.value
 
-    def region(self, plan: Plan) -> NamedNode:
-        """The plan's region with its parents, in the vocabulary graph."""
+    def region_chain(self, plan: Plan) -> list[tuple[str, str, str | None]]:
+        """The plan's region and its parents as (name, level, GB/T 2260 code), nearest first:
+        names from the corpus entry where it gives them, everything else from the gazetteer."""
         entry = self.corpus.get(plan.key)
-        chain = [(plan.region, plan.level)]
-        if entry and entry.parent_region:
-            chain.append((entry.parent_region, "municipal"))
-        if entry and entry.province:
-            chain.append((entry.province, "provincial"))
-        chain.append(("中国", "national"))
-        nodes = [pid("region/" + self.regions.slug(name)) for name, _ in chain]
-        for (name, level), r in zip(chain, nodes, strict=True):
+        where = gazetteer().find(plan.region)
+        parents = [(r.name, r.level, r.code) for r in where.parents] if where else []
+        if entry and (entry.parent_region or entry.province):
+            codes = {name: code for name, _, code in parents}
+            stated = ((entry.parent_region, "municipal"), (entry.province, "provincial"))
+            parents = [(n, lvl, codes.get(n)) for n, lvl in stated if n]
+        elif plan.parent_region and not parents:
+            parents = [(plan.parent_region, "municipal", None)]
+        code = where.region.code if where else None
+        return [(plan.region, plan.level, code), *parents, ("中国", "national", None)]
+
+    def region(self, plan: Plan) -> NamedNode:
+        """The plan's region with its parents and codes, in the vocabulary graph."""
+        chain = self.region_chain(plan)
+        nodes = [pid("region/" + self.regions.slug(name)) for name, _, _ in chain]
+        for (name, level, code), r in zip(chain, nodes, strict=True):
             self.vocab.add(r, A, pg("Region"))
             self.vocab.add(r, LABEL, zh(name))
             self.vocab.add(r, pg("level"), pg(LEVELS[level]))
+            self.vocab.add(r, pg("regionCode"), Literal(code) if code else None)
         for child, parent in itertools.pairwise(nodes):
             self.vocab.add(child, pg("partOf"), parent)
         return nodes[0]
+
+    def province(self, plan: Plan) -> str | None:
+        """The name of the plan's province, from the corpus entry or the gazetteer."""
+        entry = self.corpus.get(plan.key)
+        if entry and entry.province:
+            return entry.province
+        where = gazetteer().find(plan.region)
+        return where.province.name if where and where.province else None
 
     def cited_work(self, title: str, kind: str) -> NamedNode:
         """The resource of a cited title; plans get the same IRI as when ingested."""
@@ -226,10 +245,8 @@ class DatasetBuilder:
         node = pid(f"department/{region}/{kind}")
         g = self.dataset.graph(DEPARTMENTS_GRAPH)
         dtype = self.registry[kind]
-        entry = self.corpus.get(plan.key)
-        province = entry.province if entry else None
         city = plan.region if plan.level == "municipal" else plan.parent_region
-        where = Jurisdiction(plan.region, city, province)
+        where = Jurisdiction(plan.region, city, self.province(plan))
         g.add(node, A, pg("Department"))
         g.add(node, A, NamedNode(ORG + "Organization"))
         g.add(node, PREF, zh(dtype.name(plan.level, where)))

@@ -6,6 +6,7 @@ import re
 
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry, slug
+from ingest.regions import NATIONAL, name_level, title_region
 
 _TOPICS = (
     ("妇女发展纲要", "women-outline"),
@@ -14,8 +15,6 @@ _TOPICS = (
     ("儿童发展规划", "children"),
 )
 _PERIOD = re.compile(r"（(\d{4})—(\d{4})年?）")
-_REGION_END = re.compile(r"^(?:.{1,8}?(?:自治区|省))?(?:.{1,8}?市)?(?:.{1,6}?(?:县|区|旗))?")
-_NATIONAL = ("中国", "国家", "全国")
 _INDICATOR_PREFIX = re.compile(r"^(?:全区|全县|全市|全省|全国|我区|我县|我市|本区|本县|本市)+")
 
 
@@ -45,11 +44,10 @@ class RegionNames:
         period = _PERIOD.search(t)
         head = t[: period.start()] if period else t
         known = sorted(self.slugs, key=len, reverse=True)
-        region = next((p for p in (*_NATIONAL, *known) if head.startswith(p)), None)
+        region = next((p for p in (*NATIONAL, *known) if head.startswith(p)), None)
         if region is None:
-            m = _REGION_END.match(head)
-            region = m.group(0) if m else ""
-        region_slug = "china" if region in _NATIONAL else self.slug(region) if region else ""
+            region = title_region(head) or ""
+        region_slug = "china" if region in NATIONAL else self.slug(region) if region else ""
         rest = head[len(region) :]
         topic = next((s for word, s in _TOPICS if word in rest), None) or slug(rest)[:60]
         parts = [region_slug, topic] + ([f"{period.group(1)}-{period.group(2)}"] if period else [])
@@ -58,17 +56,7 @@ class RegionNames:
 
 def plan_level(title: str) -> str | None:
     """The level a cited plan's title implies, or None when it cannot tell."""
-    t = canonical_title(title)
-    if t.startswith(_NATIONAL):
-        return "national"
-    region = _REGION_END.match(t).group(0)  # type: ignore[union-attr]
-    if not region:
-        return None
-    if region.endswith(("省", "自治区")):
-        return "provincial"
-    if region.endswith(("县", "区", "旗")) or region.count("市") > 1:
-        return "county"
-    return "municipal"
+    return name_level(canonical_title(title))
 
 
 def indicator_key(phrase: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from ingest.config import ConfigError
 from ingest.errors import PlanError
 from plangraph.settings import Settings, SettingsError
 
@@ -33,7 +34,17 @@ def warn(warnings: list[str]) -> None:
         click.echo(f"warning: {line}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group: a configuration error from any command is one line, exit 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as err:
+            fail(str(err))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plangraph")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -76,7 +87,7 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @STORE_OPTION
 @click.option(
     "--graphs",

@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.config import read_toml, shape_error
 from ingest.corpus import load_corpus
 from ingest.departments import Registry, load_registry
 from ingest.ownership import OwnerModel, assign_owners, load_lexicon
@@ -35,8 +36,16 @@ class Ownership:
 
 def ownership(settings: Settings) -> Ownership:
     """The registry and model from the data files named in the settings."""
-    registry = load_registry(settings.departments)
-    return Ownership(registry, OwnerModel(load_lexicon(settings.lexicon, registry)))
+    read_toml(settings.departments, "PLANGRAPH_DEPARTMENTS")
+    try:
+        registry = load_registry(settings.departments)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise shape_error(settings.departments, "PLANGRAPH_DEPARTMENTS", err) from None
+    read_toml(settings.lexicon, "PLANGRAPH_LEXICON")
+    try:
+        return Ownership(registry, OwnerModel(load_lexicon(settings.lexicon, registry)))
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise shape_error(settings.lexicon, "PLANGRAPH_LEXICON", err) from None
 
 
 def parse_all(settings: Settings, paths: list[Path] | None = None) -> list[ParsedDocument]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import get_type_hints
 
+from ingest.paths import DATA_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,11 +21,11 @@ class Settings:
     """Every setting plangraph reads. Each field can be set by the environment variable
     PLANGRAPH_<FIELD> (upper case), e.g. PLANGRAPH_STORE=/srv/plangraph/store."""
 
-    corpus: Path = ROOT / "data" / "plans" / "corpus.toml"  # the corpus's metadata file
+    corpus: Path = DATA_DIR / "plans" / "corpus.toml"  # the corpus's metadata file
     store: Path = ROOT / "var" / "store"  # the on-disk pyoxigraph store
     graphs: Path = ROOT / "graphs"  # the published TriG dataset
-    departments: Path = ROOT / "data" / "departments.toml"  # department registry
-    lexicon: Path = ROOT / "data" / "ownership_lexicon.toml"  # owner-inference cues
+    departments: Path = DATA_DIR / "departments.toml"  # department registry
+    lexicon: Path = DATA_DIR / "ownership_lexicon.toml"  # owner-inference cues
     endpoint: str | None = None  # a remote SPARQL endpoint to query instead of the store
     host: str = "127.0.0.1"  # where `plangraph serve` listens
     port: int = 8000
