@@ -9,7 +9,7 @@ from pathlib import Path
 from ingest.areas import type_areas
 from ingest.corpus import CorpusEntry, entry_for, load_corpus, slug
 from ingest.errors import PlanError
-from ingest.model import Plan, SourceText
+from ingest.model import Area, Plan, SourceText
 from ingest.normalise import normalise
 from ingest.readers import read_source
 from ingest.regions import gazetteer, region_level, title_region
@@ -61,11 +61,16 @@ def check_size(source: SourceText, max_chars: int) -> None:
 
 
 def check_restarts(plan: Plan, name: str) -> None:
-    """Refuse a plan whose area numbering starts again and again: several plans joined."""
+    """Refuse a plan whose areas start again and again (by printed number, or by title where
+    areas are not numbered): several plans joined."""
     if not plan.areas:
         return
-    first = plan.areas[0].number
-    restarts = [a for a in plan.areas[1:] if a.number == first]
+
+    def key(area: Area) -> str:
+        return area.number or area.title
+
+    first = key(plan.areas[0])
+    restarts = [a for a in plan.areas[1:] if key(a) == first]
     if len(restarts) > MAX_RESTARTS:
         raise PlanError(
             name,

@@ -112,9 +112,16 @@ def test_a_document_of_many_plans_is_refused_by_size(tmp_path):
         parse_source(read_source(path), None, max_chars=100_000)
 
 
-def test_numbering_that_starts_again_and_again_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "plan",
+    [LUZHAI, ROOT / "tests" / "data" / "plans" / "yibin-women.txt"],
+    ids=["numbered", "bare"],
+)
+def test_numbering_that_starts_again_and_again_is_refused(tmp_path, plan):
+    """Areas numbered or bare (regression: bare headings were all taken as restarts)."""
+    parse_document(plan, load_corpus())
     path = tmp_path / "repeated.txt"
-    path.write_text(LUZHAI.read_text(encoding="utf-8") * 4, encoding="utf-8")
+    path.write_text(plan.read_text(encoding="utf-8") * 4, encoding="utf-8")
     with pytest.raises(
         PlanError, match=r"repeated.txt:\d+: area numbering starts again .* one plan"
     ):
