@@ -292,7 +292,7 @@ def _join_broken_lines(tm: TextMap) -> TextMap:
     for (a, b), (c, _d) in itertools.pairwise(nonblank):
         line = text[a:b].strip()
         nxt = text[c:_d]
-        long_line = len(line) >= 60 or (width is not None and len(line) >= width - 2)
+        long_line = len(line) >= 60 or (width is not None and len(line) >= 0.9 * width)
         if long_line and not ends_sentence(line) and not STRUCTURE_START.match(nxt):
             drop.append((b, c + len(nxt) - len(nxt.lstrip())))
     return tm.delete(drop) if drop else tm
