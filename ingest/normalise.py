@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -21,6 +22,40 @@ _SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
 # Full-width ASCII variants and the ideographic space fold one-to-one to ASCII, so a folded text
 # has the same offsets as the clean text it was folded from.
 FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0xA0: " "}
+
+# CJK Radicals Supplement code points that PDF producers (Chromium's Skia with Noto CJK, Word)
+# write for the simplified ideographs sharing their glyph; Unicode gives them no decomposition.
+_RADICAL_SUPPLEMENT = dict(
+    zip(
+        map(
+            ord,
+            "⺌⺍⺟⺠⺧⺩⺫⺮⺷⺻⺽⻁⻄⻅⻆⻉⻊⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+        ),
+        "小小母民牛王目竹羊聿臼虎西见角贝足车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+        strict=True,
+    )
+)
+# Kangxi radicals whose NFKC form is traditional where simplified text has another ideograph.
+_KANGXI_SIMPLIFIED = {0x2F3E: "户"}
+# CJK fonts draw the em dash and the horizontal bar with one glyph; producers write either.
+_DASH_ALIASES = {0x2015: "—"}
+
+
+def _ideograph_folds() -> dict[int, str]:
+    """Radical and compatibility code points → the one ideograph each stands for (NFKC).
+
+    One character for one, so that folding keeps every offset of the decoded text.
+    """
+    table: dict[int, str] = {}
+    ranges = (range(0x2F00, 0x2FD6), range(0xF900, 0xFB00), range(0x2F800, 0x2FA20))
+    for code in itertools.chain(*ranges):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table | _RADICAL_SUPPLEMENT | _KANGXI_SIMPLIFIED | _DASH_ALIASES
+
+
+IDEOGRAPH_FOLD = _ideograph_folds()
 
 TERMINAL = "。！？；：!?;:"
 CLOSERS = "”’」』）)]"
@@ -84,7 +119,7 @@ class Cleaned:
 
 def normalise(raw: str) -> Cleaned:
     """Clean a document's decoded text; every clean character maps back to the original."""
-    tm = TextMap.identity(raw)
+    tm = TextMap.identity(raw).translate(IDEOGRAPH_FOLD)
     tm = tm.sub(_NEWLINES, "\n")
     notes: list[RawNote] = []
     markers: list[Marker] = []
@@ -113,6 +148,7 @@ def normalise(raw: str) -> Cleaned:
         return ""
 
     tm = tm.sub(_SUPER_MARK, super_mark)
+    tm = _drop_running_lines(tm)
     tm = _drop_page_furniture(tm)
     tm = _drop_toc(tm)
     tm = tm.sub(_TRAILING_SPACE, "")
@@ -148,7 +184,7 @@ def _drop_page_furniture(tm: TextMap) -> TextMap:
                 j += step
             if 0 <= j < len(lines):
                 neighbours.append(lines[j])
-    counts = Counter(text[a:b].strip() for a, b in neighbours)
+    counts = Counter(text[a:b].strip() for a, b in set(neighbours))  # each line once
     furniture = {
         t
         for t, n in counts.items()
@@ -157,6 +193,53 @@ def _drop_page_furniture(tm: TextMap) -> TextMap:
     drop = [(a, b + 1) for a, b in neighbours if text[a:b].strip() in furniture]
     drop += [(a, b) for a, b in breaks]
     return tm.delete(_merge(drop))
+
+
+EDGE_LINES = 3  # lines at a page's top and bottom that may be running headers or footers
+_DIGITS = re.compile(r"\d+")
+
+
+def _page_edges(text: str) -> list[list[tuple[int, int]]]:
+    """Per page (pages split at form feeds), the spans of its first and last non-blank lines."""
+    edges: list[list[tuple[int, int]]] = []
+    page: list[tuple[int, int]] = []
+    for a, b in [*_line_spans(text), (len(text), len(text))]:
+        line = text[a:b]
+        if "\f" in line or a == len(text):
+            edges.append(page[:EDGE_LINES] + page[EDGE_LINES:][-EDGE_LINES:])
+            page = []
+        elif line.strip():
+            page.append((a, b))
+    return edges
+
+
+def _running_key(line: str) -> str:
+    """A line compared across pages: no spaces, numbers masked (page 3/39 is page 4/39)."""
+    return _DIGITS.sub("#", re.sub(r"\s+", "", line))
+
+
+def _drop_running_lines(tm: TextMap) -> TextMap:
+    """Drop running headers and footers: lines at the edges of at least half of the pages.
+
+    Browsers print a date, the title and the file's address with a page count on every page;
+    office suites a title or page numbers. The first page's top lines stay (they are the title).
+    """
+    text = tm.text
+    edges = _page_edges(text)
+    if len(edges) < 2:
+        return tm
+    counts = Counter(k for page in edges for k in {_running_key(text[a:b]) for a, b in page})
+    least = max(2, (len(edges) + 1) // 2)
+    drop = []
+    for number, page in enumerate(edges):
+        for i, (a, b) in enumerate(page):
+            line = text[a:b].strip()
+            if number == 0 and i < EDGE_LINES:
+                continue
+            running = counts[_running_key(line)] >= least and len(line) <= 100
+            if running and not STRUCTURE_START.match(line):
+                drop.append((a, min(b + 1, len(text))))
+    return tm.delete(_merge(drop)) if drop else tm
 
 
 def _line_index(starts: list[int], offset: int) -> int:
@@ -209,7 +292,7 @@ def _join_broken_lines(tm: TextMap) -> TextMap:
     for (a, b), (c, _d) in itertools.pairwise(nonblank):
         line = text[a:b].strip()
         nxt = text[c:_d]
-        long_line = len(line) >= 60 or (width is not None and len(line) >= width - 2)
+        long_line = len(line) >= 60 or (width is not None and len(line) >= 0.9 * width)
         if long_line and not ends_sentence(line) and not STRUCTURE_START.match(nxt):
             drop.append((b, c + len(nxt) - len(nxt.lstrip())))
     return tm.delete(drop) if drop else tm
