@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.areas import type_areas
 from ingest.corpus import CorpusEntry, entry_for, load_corpus, slug
 from ingest.errors import PlanError
 from ingest.model import Area, Plan, SourceText
@@ -46,7 +45,6 @@ def parse_source(
     check_restarts(plan, source.name)
     if not plan.region:
         locate(plan, source.name)
-    type_areas(plan)
     return ParsedDocument(source, digest or hashlib.sha256(source.text.encode()).hexdigest(), plan)
 
 

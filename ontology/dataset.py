@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
-from ingest.areas import area_schemes
+from derive.areas import area_schemes
+from derive.departments import Jurisdiction, Registry
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry
-from ingest.departments import Jurisdiction, Registry
 from ingest.model import Area, Citation, Item, Note, Plan, Responsibility, Section, Span, Target
 from ingest.parse import ParsedDocument
 from ingest.regions import gazetteer

@@ -61,6 +61,7 @@ def main(ctx: click.Context) -> None:
 @click.pass_obj
 def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
     """Read plan documents (.txt .md .docx .html .pdf) and print a per-area table."""
+    from derive import derive
     from ingest.corpus import load_corpus
     from ingest.parse import parse_document
     from plangraph.summary import plan_table
@@ -75,6 +76,7 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"error: {err}", err=True)
             failed += 1
             continue
+        derive(doc.plan)
         warn(doc.plan.warnings)
         if as_json:
             dumped.append(doc.plan.to_dict())
@@ -337,7 +339,7 @@ def analyze_departments(
 def analyze_owners(settings: Settings, labels: Path, misses: bool) -> None:
     """Top-1 lead accuracy of owner inference against hand labels: overall (the lexicon as
     shipped) and leave-one-plan-out (tuned on three plans, scored on the fourth)."""
-    from ingest.ownership import evaluate, leave_one_plan_out, load_examples
+    from derive.ownership import evaluate, leave_one_plan_out, load_examples
     from plangraph.pipeline import ownership, parse_all
 
     docs = parse_all(settings)

@@ -6,10 +6,11 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from derive import derive
+from derive.departments import Registry, load_registry
+from derive.ownership import OwnerModel, load_lexicon
 from ingest.config import read_toml, shape_error
 from ingest.corpus import load_corpus
-from ingest.departments import Registry, load_registry
-from ingest.ownership import OwnerModel, assign_owners, load_lexicon
 from ingest.parse import ParsedDocument, parse_document
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings
@@ -55,7 +56,7 @@ def parse_all(settings: Settings, paths: list[Path] | None = None) -> list[Parse
     model = ownership(settings).model
     docs = [parse_document(p, corpus) for p in (paths or [e.path for e in corpus])]
     for doc in docs:
-        assign_owners(doc.plan, model)
+        derive(doc.plan, model)
     return docs
 
 

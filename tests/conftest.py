@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from derive import derive
 from ingest.corpus import CorpusEntry, load_corpus
 from ingest.parse import ParsedDocument, parse_document
 from plangraph.pipeline import build
@@ -23,7 +24,11 @@ def corpus() -> list[CorpusEntry]:
 
 @pytest.fixture(scope="session")
 def parsed(corpus: list[CorpusEntry]) -> dict[str, ParsedDocument]:
-    return {e.key: parse_document(e.path, corpus) for e in corpus}
+    """Each seed plan read and given its area types (owners are left to the tests that need them)."""
+    docs = {e.key: parse_document(e.path, corpus) for e in corpus}
+    for doc in docs.values():
+        derive(doc.plan)
+    return docs
 
 
 @pytest.fixture(scope="session")

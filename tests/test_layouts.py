@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.areas import area_schemes
+from derive import derive
+from derive.areas import area_schemes
 from ingest.corpus import CorpusEntry, load_corpus
 from ingest.model import Item, Plan
-from ingest.ownership import assign_owners
 from ingest.parse import ParsedDocument, parse_document
 from plangraph.pipeline import build, ownership
 from plangraph.settings import Settings
@@ -40,7 +40,7 @@ def layouts(corpus: list[CorpusEntry]) -> dict[str, ParsedDocument]:
     model = ownership(settings).model
     docs = {e.key: parse_document(e.path, corpus) for e in corpus}
     for doc in docs.values():
-        assign_owners(doc.plan, model)
+        derive(doc.plan, model)
     return docs
 
 
@@ -248,7 +248,7 @@ def test_ascii_numbers_before_a_figure_count_on_in_order():
     from ingest.model import SourceText
     from ingest.parse import parse_source
 
-    plan = parse_source(SourceText("figures.txt", ASCII_FIGURES, "txt"), None).plan
+    plan = derive(parse_source(SourceText("figures.txt", ASCII_FIGURES, "txt"), None).plan)
     goals = plan.areas[0].goals
     assert [g.number for g in goals] == ["1", "2", "3"]
     assert goals[1].text == "3岁以下儿童系统管理率达到90%以上。"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.areas import area_concepts
-from ingest.ownership import evaluate, leave_one_plan_out, load_examples
+from derive.areas import area_concepts
+from derive.ownership import evaluate, leave_one_plan_out, load_examples
 from plangraph.pipeline import ownership, parse_all
 from plangraph.settings import Settings
 from tests.conftest import PLANS
@@ -44,7 +44,7 @@ def test_leave_one_plan_out_accuracy(examples):
 def test_blind_lexicon_tuned_on_three_plans_generalises_to_the_fourth(examples):
     """A lexicon written before any label existed, tuned on three plans' labels and scored on
     the fourth: the honest leave-one-plan-out figure."""
-    from ingest.ownership import load_lexicon
+    from derive.ownership import load_lexicon
 
     settings = Settings.from_env()
     registry = ownership(settings).registry

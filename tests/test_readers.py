@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from derive import derive
 from ingest.corpus import PLANS_DIR
 from ingest.errors import PlanError
 from ingest.parse import parse_document
@@ -452,6 +453,7 @@ def test_real_pdf_gives_the_same_plan(tmp_path, corpus, parsed, key):
     original = parsed[key]
     path = to_pdf(original.source.text, tmp_path / f"{key}.pdf", original.plan.title)
     rendered = parse_document(path, corpus)
+    derive(rendered.plan)
 
     def comparable(value):
         """The model without spans, white space squeezed out of every string."""

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from derive import derive
 from ingest.parse import parse_document
 from tests.conftest import PLANS
 from tests.renderings import to_docx, to_html, to_pdf_text
@@ -41,6 +42,7 @@ def test_rendering_gives_the_same_model(tmp_path, corpus, parsed, key, fmt):
     path = tmp_path / f"{key}.{fmt}"
     RENDERERS[fmt](original.source.text, path, original.plan.title)
     rendered = parse_document(path, corpus)
+    derive(rendered.plan)
     assert comparable(rendered) == comparable(original)
 
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from ingest.areas import area_concepts
-from ingest.departments import Registry
+from derive.areas import area_concepts
+from derive.departments import Registry
 from ingest.model import Item, Plan, Responsibility, Span
 
 PRIOR = 1.5  # weight of the area prior against one ordinary cue term
