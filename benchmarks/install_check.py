@@ -41,8 +41,10 @@ def main() -> None:
         ).strip()
         assert str(ROOT) not in shipped, f"the installed package reads the checkout: {shipped}"
         run(plangraph, "parse", str(Path(shipped) / "luzhai.txt"), cwd=where)
-        print(run(plangraph, "build", "--store", str(where / "store"), "--no-graphs", cwd=where))
-        print(run(plangraph, "validate", "--store", str(where / "store"), cwd=where))
+        print(run(plangraph, "build", cwd=where))  # the store and graphs/ go in the folder run from
+        assert (where / "var" / "store" / "CURRENT").exists() and (where / "graphs").is_dir()
+        print(run(plangraph, "validate", cwd=where).splitlines()[0])
+        print(run(plangraph, "query", "ASK { ?p a pg:Plan }", cwd=where))
         print(f"install {installed:.1f} s; package data from {shipped}")
 
 

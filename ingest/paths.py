@@ -15,3 +15,9 @@ def data_dir() -> Path:
 
 
 DATA_DIR = data_dir()
+
+
+def work_dir() -> Path:
+    """Where the store and graphs/ go by default: the checkout, or (installed from a wheel) the
+    folder plangraph is run from."""
+    return ROOT if (ROOT / "pyproject.toml").is_file() else Path.cwd()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import get_type_hints
 
-from ingest.paths import DATA_DIR
-
-ROOT = Path(__file__).resolve().parent.parent
+from ingest.paths import DATA_DIR, work_dir
 
 
 class SettingsError(ValueError):
@@ -22,8 +20,8 @@ class Settings:
     PLANGRAPH_<FIELD> (upper case), e.g. PLANGRAPH_STORE=/srv/plangraph/store."""
 
     corpus: Path = DATA_DIR / "plans" / "corpus.toml"  # the corpus's metadata file
-    store: Path = ROOT / "var" / "store"  # the on-disk pyoxigraph store
-    graphs: Path = ROOT / "graphs"  # the published TriG dataset
+    store: Path = field(default_factory=lambda: work_dir() / "var" / "store")  # pyoxigraph store
+    graphs: Path = field(default_factory=lambda: work_dir() / "graphs")  # the published TriG
     departments: Path = DATA_DIR / "departments.toml"  # department registry
     lexicon: Path = DATA_DIR / "ownership_lexicon.toml"  # owner-inference cues
     endpoint: str | None = None  # a remote SPARQL endpoint to query instead of the store
