@@ -492,9 +492,6 @@ class OxigraphServer(ServerKind):
 
 
 # ---- The project's own endpoint -----------------------------------------------------------
-# Already in SERVERS: its tests are skipped, with the reason, while `plangraph serve --help`
-# fails, and run as soon as it succeeds.  Nothing else to switch on; if the command line or
-# the paths of the finished endpoint differ, change command() or the paths below.
 class PlangraphServer(ServerKind):
     """`plangraph serve` on a pyoxigraph store: the endpoint this suite is for.
 
