@@ -99,12 +99,17 @@ def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
         raise ApiError(400, "bad-parameters", f"{where}: {err}") from None
 
 
-def utf8_text(body: bytes, charset: str | None, where: str) -> str:
-    """A text body as UTF-8; 415 for another declared charset, 400 for bytes that are not UTF-8."""
+def require_utf8(charset: str | None, where: str) -> None:
+    """415 for a declared charset other than UTF-8."""
     if charset and charset.lower().replace("-", "") != "utf8":
         raise ApiError(
             415, "unsupported-charset", f"{where}: charset {charset} is not supported; send UTF-8"
         )
+
+
+def utf8_text(body: bytes, charset: str | None, where: str) -> str:
+    """A text body as UTF-8; 415 for another declared charset, 400 for bytes that are not UTF-8."""
+    require_utf8(charset, where)
     try:
         return body.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:

@@ -15,7 +15,15 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from queryapi import results
 from queryapi.errors import ApiError
 from queryapi.guard import CheckedQuery, QueryRefused, check_query
-from queryapi.http import answer_response, app_state, decode_params, read_body, run_job, utf8_text
+from queryapi.http import (
+    answer_response,
+    app_state,
+    decode_params,
+    read_body,
+    require_utf8,
+    run_job,
+    utf8_text,
+)
 from queryapi.workers import Job
 
 router = APIRouter()
@@ -74,8 +82,7 @@ async def read_protocol(request: Request) -> ProtocolRequest:
         media, charset = kind.media, kind.charset
         body = await read_body(request, settings.max_body)
         if media == FORM:
-            if charset:
-                utf8_text(b"", charset, "the form body")
+            require_utf8(charset, "the form body")
             params += decode_params(body, "the form body")
         elif media == DIRECT_QUERY:
             body_query = utf8_text(body, charset, "the query body")
