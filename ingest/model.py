@@ -15,6 +15,7 @@ Comparator = Literal["at_least", "at_most", "approximately", "exactly"]
 ItemKind = Literal["goal", "measure", "project", "implementation", "monitoring", "principle"]
 CitationKind = Literal["plan", "law", "other"]
 Level = Literal["national", "provincial", "municipal", "county"]
+TextStatus = Literal["confirmed", "recalled"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ class Item:
     citations: list[Citation] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
     owner_clause: OwnerClause | None = None
+    status: TextStatus | None = None  # an upstream plan's goal: is its wording confirmed?
+    status_source: str | None = None  # what confirms it (a seed footnote), as the data names it
 
 
 @dataclass
@@ -176,6 +179,7 @@ class Plan:
     notes: list[Note] = field(default_factory=list)  # notes not attached to an item
     kind: str | None = None  # women | children: the national outline whose areas it follows
     warnings: list[str] = field(default_factory=list)  # FILE:LINE: what is odd but kept
+    comment: str | None = None  # a statement about the data itself (an upstream plan's coverage)
 
     def items(self) -> list[Item]:
         """Every numbered item in order of appearance."""

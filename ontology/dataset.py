@@ -43,6 +43,8 @@ ITEM_CLASSES = {
     "principle": "Principle",
 }
 
+TEXT_STATUSES = {"confirmed": "Confirmed", "recalled": "Recalled"}
+
 VOCABULARY_GRAPH = PGID + "graph/vocabulary"
 CITED_GRAPH = PGID + "graph/cited"
 DEPARTMENTS_GRAPH = PGID + "graph/departments"
@@ -166,6 +168,8 @@ class DatasetBuilder:
             g.add(node, NamedNode(DCT + "identifier"), Literal(plan.doc_number))
         if plan.issuer:
             g.add(node, pg("issuer"), zh(plan.issuer))
+        if plan.comment:
+            g.add(node, NamedNode(RDFS + "comment"), Literal(plan.comment, language="en"))
         base = node.value
         ctx = _Context(self, g, plan, document)
         for section in plan.sections:
@@ -181,6 +185,8 @@ class DatasetBuilder:
     def region_chain(self, plan: Plan) -> list[tuple[str, str, str | None]]:
         """The plan's region and its parents as (name, level, GB/T 2260 code), nearest first:
         names from the corpus entry where it gives them, everything else from the gazetteer."""
+        if plan.level == "national":
+            return [("中国", "national", None)]
         entry = self.corpus.get(plan.key)
         where = gazetteer().find(plan.region)
         parents = [(r.name, r.level, r.code) for r in where.parents] if where else []
@@ -283,6 +289,19 @@ class DatasetBuilder:
         g.add(scheme, PREF, Literal("Department types", language="en"))
         return node
 
+    def drop_restated(self) -> None:
+        """Drop from the cited graph what a plan's own graph states (the national outline's
+        title, type and level): the union default graph would return such a triple twice."""
+        own = {
+            (q.subject, q.predicate, q.object)
+            for iri, g in self.dataset.graphs.items()
+            if iri not in SHARED_GRAPHS and iri != DEPARTMENTS_GRAPH
+            for q in g.quads
+        }
+        self.cited.quads = {
+            q for q in self.cited.quads if (q.subject, q.predicate, q.object) not in own
+        }
+
     def finish(self) -> Dataset:
         """Add the ontology, the concept schemes and return the dataset."""
         onto = self.dataset.graph(ONTOLOGY_GRAPH)
@@ -294,6 +313,7 @@ class DatasetBuilder:
             self.cited.add(node, NamedNode(DCT + "title"), zh(title))
             for other in titles - {title}:
                 self.cited.add(node, NamedNode(SKOS + "altLabel"), zh(other))
+        self.drop_restated()
         scheme = pid("scheme/indicators")
         self.vocab.add(scheme, A, NamedNode(SKOS + "ConceptScheme"))
         self.vocab.add(scheme, PREF, zh("指标"))
@@ -365,6 +385,10 @@ class _Context:
         g.add(node, LABEL, zh(item.label))
         g.add(node, pg("text"), zh(item.text))
         self.span(node, item.span)
+        if item.status:
+            g.add(node, pg("textStatus"), pg(TEXT_STATUSES[item.status]))
+        if item.status_source:
+            g.add(node, NamedNode(DCT + "source"), Literal(item.status_source))
         for k, target in enumerate(item.targets, 1):
             self.target(NamedNode(f"{node.value}/target/{k}"), node, target)
         self.notes(node, item.notes)
@@ -455,11 +479,15 @@ class _Context:
 
 
 def build_dataset(
-    docs: list[ParsedDocument], corpus: list[CorpusEntry], registry: Registry | None = None
+    docs: list[ParsedDocument],
+    corpus: list[CorpusEntry],
+    registry: Registry | None = None,
+    upstream: list[ParsedDocument] | None = None,
 ) -> Dataset:
-    """The whole dataset of the given parsed documents (owners named from the registry)."""
+    """The whole dataset of the given parsed documents (owners named from the registry) and of
+    the upstream plans shipped as data (the national outline), each in its own graph."""
     builder = DatasetBuilder(corpus, registry)
-    for doc in docs:
+    for doc in [*(upstream or []), *docs]:
         builder.add_document(doc)
     return builder.finish()
 

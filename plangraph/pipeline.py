@@ -12,6 +12,7 @@ from derive.ownership import OwnerModel, load_lexicon
 from ingest.config import read_toml, shape_error
 from ingest.corpus import load_corpus
 from ingest.parse import ParsedDocument, parse_document
+from ingest.upstream import read_outline
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings
 from queryapi.store import BuildReport, build_store, writing
@@ -60,9 +61,19 @@ def parse_all(settings: Settings, paths: list[Path] | None = None) -> list[Parse
     return docs
 
 
+def upstream_all(settings: Settings) -> list[ParsedDocument]:
+    """The upstream plans shipped as data (the national outline), read and given area types;
+    their goals get no owners: an upstream goal carries pg:textStatus instead."""
+    doc = read_outline(settings.upstream)
+    derive(doc.plan)
+    return [doc]
+
+
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
-    """The RDF dataset of parsed documents."""
-    return build_dataset(docs, load_corpus(settings.corpus), ownership(settings).registry)
+    """The RDF dataset of parsed documents and of the upstream plans they cite."""
+    corpus = load_corpus(settings.corpus)
+    registry = ownership(settings).registry
+    return build_dataset(docs, corpus, registry, upstream_all(settings))
 
 
 def build(

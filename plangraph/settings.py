@@ -24,6 +24,7 @@ class Settings:
     graphs: Path = field(default_factory=lambda: work_dir() / "graphs")  # the published TriG
     departments: Path = DATA_DIR / "departments.toml"  # department registry
     lexicon: Path = DATA_DIR / "ownership_lexicon.toml"  # owner-inference cues
+    upstream: Path = DATA_DIR / "upstream" / "national-women-outline-2021-2030.tsv"  # the outline
     endpoint: str | None = None  # a remote SPARQL endpoint to query instead of the store
     host: str = "127.0.0.1"  # where `plangraph serve` listens
     port: int = 8000

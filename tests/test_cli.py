@@ -179,7 +179,7 @@ def test_query_over_a_remote_endpoint_gives_the_same_table(built_store, oxigraph
         "query", "--endpoint", oxigraph_server.query_url, "@queries/targets-of-indicator.rq"
     )
     assert local.returncode == remote.returncode == 0, remote.stderr
-    assert remote.stdout == local.stdout and "(4 rows)" in local.stdout
+    assert remote.stdout == local.stdout and "(5 rows)" in local.stdout
     refused = run(
         "query", "--endpoint", oxigraph_server.query_url, "INSERT DATA { <a:s> <a:p> <a:o> }"
     )

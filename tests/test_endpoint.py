@@ -83,7 +83,9 @@ def test_get_post_form_and_post_direct_agree(client):
         )
     )
     titles = sorted(r["title"] for r in by_get)
-    assert len(titles) == 4 and "鹿寨县妇女发展规划（2021—2030年）" in titles
+    # the four seed plans and the national outline, shipped as data (data/upstream/)
+    assert len(titles) == 5 and "鹿寨县妇女发展规划（2021—2030年）" in titles
+    assert "中国妇女发展纲要（2021—2030年）" in titles
     assert by_get == by_form == by_body
 
 
@@ -177,7 +179,7 @@ def test_content_negotiation(client, query, accept, expected):
     assert response.headers["content-type"].split(";")[0] == expected
     answer = parse_answer(expected, response.content)
     if query is SELECT:
-        assert len(answer) == 4 and "鹿寨县妇女发展规划（2021—2030年）" in answer
+        assert len(answer) == 5 and "鹿寨县妇女发展规划（2021—2030年）" in answer
     elif query is ASK:
         assert answer is True
     else:
@@ -215,7 +217,7 @@ def test_service_description(client):
     assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
     assert (service, sd.feature, sd.UnionDefaultGraph) in g
     names = {str(n) for n in g.objects(None, sd.name)}
-    assert LUZHAI in names and len(names) == 8
+    assert LUZHAI in names and len(names) == 9  # with the national outline's graph
 
 
 def test_contract_prefixes_are_predeclared(client):
@@ -253,7 +255,7 @@ def test_results_are_capped_and_say_so(client):
     assert response.headers["x-result-limit"] == "10000"
     assert doc["plangraph"] == {"truncated": True, "limit": 10_000}
     small = client.get("/sparql", params={"query": SELECT})
-    assert "x-result-truncated" not in small.headers and small.headers["x-result-rows"] == "4"
+    assert "x-result-truncated" not in small.headers and small.headers["x-result-rows"] == "5"
 
 
 # --- the Graph Store Protocol, read only ----------------------------------------------------
@@ -688,7 +690,7 @@ def test_sparqlwrapper_reads_the_endpoint_as_a_notebook_does(server, built_store
         [b.get(v, {}).get("value") for v in doc["head"]["vars"]] for b in doc["results"]["bindings"]
     ]
     expected = run_query(open_store(built_store), text)
-    assert got == expected.rows and len(got) == 4
+    assert got == expected.rows and len(got) == 5  # four plans and the national outline
 
 
 # --- a build while serving is picked up without a restart or a failed request ---------------
@@ -706,7 +708,10 @@ def test_a_build_while_serving_is_picked_up(tmp_path):
         check=True,
         capture_output=True,
     )
-    count = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p pg:hasArea ?a }"
+    count = (  # the seed plans built, not the national outline every build adds
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p pg:hasArea ?a ; pg:level ?level "
+        "FILTER (?level != pg:National) }"
+    )
     seen: list[tuple[int, str]] = []
     stop = threading.Event()
     with plangraph_serve(store) as server, httpx.Client(base_url=server.url, timeout=30) as c:
