@@ -348,16 +348,7 @@ class PlanReader:
     def _targets(self, start: int, end: int, year: int) -> list[Target]:
         passage = self.clean.text.text[start:end]
         return [
-            Target(
-                t.indicator,
-                t.value,
-                t.unit,
-                t.comparator,
-                t.year,
-                t.phrase,
-                self.span(start + t.start, start + t.end),
-            )
-            for t in find_targets(passage, year)
+            t.target(self.span(start + t.start, start + t.end)) for t in find_targets(passage, year)
         ]
 
     def _citations(self, start: int, end: int) -> list[Citation]:

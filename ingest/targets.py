@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.model import Comparator
+from ingest.model import Comparator, Span, Target
 from ingest.normalise import FOLD
 
 _VERB_COMPARATOR: dict[str, Comparator] = {
@@ -96,6 +96,12 @@ class FoundTarget:
     phrase: str
     start: int
     end: int
+
+    def target(self, span: Span) -> Target:
+        """The model's Target for this finding, at `span` in the document."""
+        return Target(
+            self.indicator, self.value, self.unit, self.comparator, self.year, self.phrase, span
+        )
 
 
 def find_targets(passage: str, default_year: int) -> list[FoundTarget]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import PlanError
-from ingest.model import Area, Block, Item, Plan, SourceText, Span, Target, TextStatus
+from ingest.model import Area, Block, Item, Plan, SourceText, Span, TextStatus
 from ingest.parse import ParsedDocument
 from ingest.paths import DATA_DIR
 from ingest.targets import find_targets
@@ -113,15 +113,7 @@ def _row(line: str, offset: int, number: int, name: str) -> Row:
 def goal_item(row: Row, sequence: int, year: int) -> Item:
     """A goal of the outline from its row, with its targets read as local plans' are."""
     targets = [
-        Target(
-            t.indicator,
-            t.value,
-            t.unit,
-            t.comparator,
-            t.year,
-            t.phrase,
-            Span(row.span.start + t.start, row.span.start + t.end, row.span.line),
-        )
+        t.target(Span(row.span.start + t.start, row.span.start + t.end, row.span.line))
         for t in find_targets(row.text, year)
     ]
     label = row.text.split("。")[0].rstrip("，,")
