@@ -23,12 +23,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import rdflib
-from rdflib.namespace import RDF, SH
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pyoxigraph import RdfFormat, serialize  # noqa: E402
+from shacl_keys import Key, report_keys  # noqa: E402
 
 from ontology import ONTOLOGY, SHAPES  # noqa: E402
 from ontology.dataset import (  # noqa: E402
@@ -46,23 +46,6 @@ from queryapi.validation import (  # noqa: E402
     validate_graph,
     validate_store,
 )
-
-Key = tuple[str, str | None, str]
-
-
-def report_keys(report: rdflib.Graph) -> list[Key]:
-    """(focus, path, component) of each sh:ValidationResult of an RDF report, N-Triples terms."""
-    keys = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        path = report.value(r, SH.resultPath)
-        keys.append(
-            (
-                report.value(r, SH.focusNode).n3(),
-                path.n3() if path is not None else None,
-                str(report.value(r, SH.sourceConstraintComponent)),
-            )
-        )
-    return sorted(keys)
 
 
 def pyshacl_engine() -> Callable[[rdflib.Graph], tuple[bool, list[Key]]]:

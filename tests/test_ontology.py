@@ -20,6 +20,7 @@ from rdflib.term import BNode, Literal, URIRef
 from ontology import AREAS, ONTOLOGY, PG, PGID, SHAPES
 from ontology.docs import DOCS, render_markdown
 from queryapi.validation import validate_graph
+from tests.shacl_keys import report_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = (ROOT / "docs" / "contract.md").read_text("utf-8")
@@ -364,16 +365,7 @@ def reference(data: rdflib.Graph, meta_shacl: bool = False) -> tuple[bool, set[t
         advanced=True,
         meta_shacl=meta_shacl,
     )
-    results = set()
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        path = report.value(r, SH.resultPath)
-        results.add(
-            (
-                report.value(r, SH.focusNode).n3(),
-                path.n3() if path is not None else None,
-                str(report.value(r, SH.sourceConstraintComponent)),
-            )
-        )
+    results = set(report_keys(report))
     return bool(conforms), results
 
 
