@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
+from derive.alignment import Alignments, GoalRef
 from derive.areas import area_schemes
 from derive.departments import Jurisdiction, Registry
 from ingest.citations import canonical_title
@@ -48,11 +49,19 @@ TEXT_STATUSES = {"confirmed": "Confirmed", "recalled": "Recalled"}
 VOCABULARY_GRAPH = PGID + "graph/vocabulary"
 CITED_GRAPH = PGID + "graph/cited"
 DEPARTMENTS_GRAPH = PGID + "graph/departments"
+ALIGNMENTS_GRAPH = PGID + "graph/alignments"
 ONTOLOGY_GRAPH = PGID + "graph/ontology"
 SHARED_GRAPHS = {
     VOCABULARY_GRAPH: "vocabulary",
     CITED_GRAPH: "vocabulary",
     ONTOLOGY_GRAPH: "ontology",
+    ALIGNMENTS_GRAPH: "alignments",
+}
+VERDICTS = {
+    "stricter": "Stricter",
+    "same": "Same",
+    "looser": "Looser",
+    "not_comparable": "NotComparable",
 }
 ONTOLOGY_DIR = Path(__file__).resolve().parent
 
@@ -136,6 +145,32 @@ class DatasetBuilder:
     def plan_iri(self, plan: Plan) -> NamedNode:
         """The plan's IRI, the same whether it is ingested or only cited."""
         return pid("plan/" + self.regions.plan_slug(plan.title))
+
+    def goal_iri(self, ref: GoalRef) -> NamedNode:
+        """The IRI of a goal named by its plan's title and its area's and its own sequence."""
+        return pid(f"plan/{self.regions.plan_slug(ref.plan)}/area/{ref.area}/goal/{ref.goal}")
+
+    def add_alignments(self, alignments: Alignments) -> None:
+        """Each alignment as pg:alignsWith and its qualified pg:Alignment, in their own graph:
+        they span plans, and are remade whenever any plan changes."""
+        g = self.dataset.graph(ALIGNMENTS_GRAPH)
+        count: dict[NamedNode, int] = {}
+        for a in alignments.links:
+            source, target = self.goal_iri(a.source), self.goal_iri(a.target)
+            count[source] = count.get(source, 0) + 1
+            node = NamedNode(f"{source.value}/alignment/{count[source]}")
+            g.add(source, pg("alignsWith"), target)
+            g.add(node, A, pg("Alignment"))
+            g.add(node, pg("fromGoal"), source)
+            g.add(node, pg("toGoal"), target)
+            g.add(node, pg("score"), typed(a.score, "decimal"))
+            g.add(node, pg("method"), Literal(a.method))
+            g.add(node, pg("rationale"), Literal(a.evidence))
+            if a.comparison:
+                c = a.comparison
+                g.add(node, pg("comparison"), pg(VERDICTS[c.verdict]))
+                g.add(node, pg("fromTarget"), NamedNode(f"{source.value}/target/{c.from_target}"))
+                g.add(node, pg("toTarget"), NamedNode(f"{target.value}/target/{c.to_target}"))
 
     def graph_iri(self, plan: Plan) -> str:
         """The named graph holding one ingested plan."""
@@ -483,12 +518,16 @@ def build_dataset(
     corpus: list[CorpusEntry],
     registry: Registry | None = None,
     upstream: list[ParsedDocument] | None = None,
+    alignments: Alignments | None = None,
 ) -> Dataset:
-    """The whole dataset of the given parsed documents (owners named from the registry) and of
-    the upstream plans shipped as data (the national outline), each in its own graph."""
+    """The whole dataset of the given parsed documents (owners named from the registry), of
+    the upstream plans shipped as data (the national outline), each in its own graph, and of
+    the alignments between their goals."""
     builder = DatasetBuilder(corpus, registry)
     for doc in [*(upstream or []), *docs]:
         builder.add_document(doc)
+    if alignments:
+        builder.add_alignments(alignments)
     return builder.finish()
 
 

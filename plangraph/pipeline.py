@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derive import derive
+from derive.alignment import align
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
 from ingest.config import read_toml, shape_error
@@ -70,10 +71,13 @@ def upstream_all(settings: Settings) -> list[ParsedDocument]:
 
 
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
-    """The RDF dataset of parsed documents and of the upstream plans they cite."""
+    """The RDF dataset of parsed documents, of the upstream plans they cite and of the
+    alignments of their goals with the national outline's."""
     corpus = load_corpus(settings.corpus)
     registry = ownership(settings).registry
-    return build_dataset(docs, corpus, registry, upstream_all(settings))
+    upstream = upstream_all(settings)
+    links = align([d.plan for d in docs], upstream[0].plan)
+    return build_dataset(docs, corpus, registry, upstream, links)
 
 
 def build(

@@ -217,7 +217,7 @@ def test_service_description(client):
     assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
     assert (service, sd.feature, sd.UnionDefaultGraph) in g
     names = {str(n) for n in g.objects(None, sd.name)}
-    assert LUZHAI in names and len(names) == 9  # with the national outline's graph
+    assert LUZHAI in names and len(names) == 10  # with the outline's and the alignments
 
 
 def test_contract_prefixes_are_predeclared(client):

@@ -1,0 +1,311 @@
+"""Goal alignment across plans: each local goal to the national goal it carries, its targets
+compared, and local additions to the same addition in peer plans.
+
+The method, reproducible and explainable:
+- candidates for a local goal are the upstream goals of the same area type and the upstream goals
+  that share one of its indicators (an index lookup, so the cost per goal does not grow with the
+  corpus);
+- the score is the Dice coefficient of the two texts' character bigrams (punctuation, figures
+  and region words dropped), or COVERED_WEIGHT times the share of the upstream goal's bigrams
+  found in the local goal when that is higher (a local goal that adds to the upstream wording),
+  raised to at least INDICATOR_FLOOR when the two share an indicator;
+- a footnote that quotes the upstream wording (番禺's 《…》表述为：“…”) or says it is the same
+  decides: score 1, method "footnote"; a footnote saying the upstream plan has no such goal
+  (无此项内容) leaves the goal a local addition;
+- the best candidate at or above THRESHOLD is the counterpart, and others too when they score
+  within SECOND_MARGIN of the best or lie MERGED inside the local goal (a local goal merging
+  two upstream goals);
+- a goal with no counterpart is a local addition; local additions of the same area type meet
+  their peers through an inverted index of bigrams and are linked to the first such goal
+  (the cluster's canonical goal), never compared pairwise across the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from ingest.model import Item, Plan, Target
+
+Verdict = Literal["stricter", "same", "looser", "not_comparable"]
+Method = Literal["footnote", "indicator", "text", "peer"]
+
+THRESHOLD = 0.45  # least score of a counterpart
+INDICATOR_FLOOR = 0.6  # least score of two goals of the same area type sharing an indicator
+SECOND_MARGIN = 0.05  # a second counterpart scores at least best - this
+MERGED = 0.8  # or has this share of its bigrams in the local goal (two upstream goals merged)
+PEER_THRESHOLD = 0.5  # least score of two local additions that are the same goal
+COVERED_WEIGHT = 0.85  # an upstream goal wholly inside a longer local goal scores this
+MIN_COVERED = 8  # bigrams an upstream goal needs before being inside another goal counts
+
+_NOISE = re.compile(
+    r"[\s\d.%‰％，。；：、,;:（）()《》“”\"'!！?？\-—～~/]+"
+    r"|(?:全区|全县|全市|全省|全国|我区|我县|我市|本区|本县|本市|区域内|县域|市域)"
+)
+_POPULATION = re.compile(r"^(?:妇女|女性|女童|女生|女职工|适龄妇女|农村妇女|城乡妇女)")
+
+
+@dataclass(frozen=True)
+class GoalRef:
+    """A goal of a plan: the plan's title, the area's and the goal's sequence."""
+
+    plan: str
+    area: int
+    goal: int
+
+
+@dataclass(frozen=True)
+class TargetComparison:
+    """A target of the from-goal against the to-goal's target on the same indicator (1-based
+    positions in each goal's targets)."""
+
+    from_target: int
+    to_target: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A goal and its counterpart in an upstream or peer plan, with how it was found."""
+
+    source: GoalRef
+    target: GoalRef
+    score: Decimal
+    method: Method
+    evidence: str  # why, in a few words: the shared indicator, the similarity, the footnote
+    comparison: TargetComparison | None = None  # of the first target with an upstream match
+
+
+@dataclass(frozen=True)
+class UpstreamNote:
+    """What a footnote of a local goal says of an upstream plan's goal: its wording (quoted, or
+    the local goal's own when the note says they are the same), or None (it has no such goal)."""
+
+    source: GoalRef
+    plan: str  # the upstream plan's title
+    wording: str | None
+    note: str  # the footnote marker
+
+
+@dataclass
+class Alignments:
+    """Every alignment of a corpus, and the goals left without an upstream counterpart."""
+
+    links: list[Alignment] = field(default_factory=list)
+    additions: list[GoalRef] = field(default_factory=list)  # local goals with no counterpart
+
+
+@dataclass(frozen=True)
+class _Goal:
+    ref: GoalRef
+    item: Item
+    concept: str | None
+    grams: frozenset[str]
+    indicators: tuple[str, ...]
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a goal's text without punctuation, figures and region words."""
+    t = _NOISE.sub("", text)
+    return frozenset(t[i : i + 2] for i in range(len(t) - 1))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice coefficient of two bigram sets: 1 for the same text, 0 for nothing shared."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def indicator_name(phrase: str) -> str:
+    """An indicator phrase without spaces, region and population words: the key two plans'
+    targets are matched on (女童九年义务教育巩固率 and 九年义务教育巩固率 are one)."""
+    return _POPULATION.sub("", _NOISE.sub("", phrase))
+
+
+def same_indicator(a: str, b: str) -> bool:
+    """Whether two indicator phrases name one indicator."""
+    x, y = indicator_name(a), indicator_name(b)
+    if not x or not y:
+        return False
+    if x == y or (min(len(x), len(y)) >= 4 and (x in y or y in x)):
+        return True
+    return dice(bigrams(x), bigrams(y)) >= 0.75
+
+
+def compare(local: Target, upstream: Target) -> Verdict:
+    """The local target against the upstream one: for an at-most target lower is stricter, for an
+    at-least target higher; different comparators or units cannot be compared."""
+    if local.unit != upstream.unit or local.comparator != upstream.comparator:
+        return "not_comparable"
+    if local.value == upstream.value:
+        return "same"
+    if local.comparator == "at_most":
+        return "stricter" if local.value < upstream.value else "looser"
+    if local.comparator == "at_least":
+        return "stricter" if local.value > upstream.value else "looser"
+    return "not_comparable"  # two different 左右 or exact figures: no direction
+
+
+def compare_targets(local: Item, upstream: Item) -> TargetComparison | None:
+    """The first local target that has an upstream target on the same indicator, against it."""
+    for i, t in enumerate(local.targets, 1):
+        for j, u in enumerate(upstream.targets, 1):
+            if same_indicator(t.indicator, u.indicator):
+                return TargetComparison(i, j, compare(t, u))
+    return None
+
+
+def goals_of(plan: Plan) -> list[_Goal]:
+    """The plan's goals with what alignment compares."""
+    return [
+        _Goal(
+            GoalRef(plan.title, area.sequence, g.sequence),
+            g,
+            area.concept,
+            bigrams(g.text),
+            tuple(indicator_name(t.indicator) for t in g.targets),
+        )
+        for area in plan.areas
+        for g in area.goals
+    ]
+
+
+class UpstreamIndex:
+    """The goals of one upstream plan, looked up by area type and by indicator."""
+
+    def __init__(self, goals: list[_Goal]) -> None:
+        self.goals = goals
+        self.by_concept: dict[str | None, list[_Goal]] = defaultdict(list)
+        self.by_indicator: dict[str, list[_Goal]] = defaultdict(list)
+        for g in goals:
+            self.by_concept[g.concept].append(g)
+            for ind in g.indicators:
+                self.by_indicator[ind].append(g)
+
+    def candidates(self, goal: _Goal) -> list[_Goal]:
+        """Upstream goals of the same area type or sharing an indicator name, in order."""
+        seen = {g.ref: g for g in self.by_concept.get(goal.concept, [])}
+        for ind in goal.indicators:
+            for g in self.by_indicator.get(ind, []):
+                seen.setdefault(g.ref, g)
+        return list(seen.values())
+
+    def by_wording(self, wording: str) -> _Goal | None:
+        """The upstream goal a quoted wording is, if one is close enough to be it."""
+        grams = bigrams(wording)
+        best = max(self.goals, key=lambda g: dice(grams, g.grams), default=None)
+        return best if best and dice(grams, best.grams) >= 0.6 else None
+
+
+def covered(part: frozenset[str], whole: frozenset[str]) -> float:
+    """The share of a goal's bigrams found in another goal: 1 when its text is all in the other."""
+    return len(part & whole) / len(part) if len(part) >= MIN_COVERED else 0.0
+
+
+def score(local: _Goal, upstream: _Goal) -> tuple[float, Method, str]:
+    """How alike two goals are, by which method, and the evidence in a few words."""
+    text = max(
+        dice(local.grams, upstream.grams), COVERED_WEIGHT * covered(upstream.grams, local.grams)
+    )
+    shared = [
+        t.indicator
+        for t in local.item.targets
+        if any(same_indicator(t.indicator, u.indicator) for u in upstream.item.targets)
+    ]
+    if shared and local.concept == upstream.concept:
+        s = max(text, INDICATOR_FLOOR + (1 - INDICATOR_FLOOR) * text)
+        return s, "indicator", f"same indicator: {shared[0]}; text similarity {text:.2f}"
+    return text, "text", f"text similarity {text:.2f}"
+
+
+def align_to(
+    local: list[_Goal], upstream: UpstreamIndex, notes: dict[GoalRef, UpstreamNote]
+) -> tuple[list[Alignment], list[GoalRef]]:
+    """Each local goal's counterpart(s) in one upstream plan, and the goals with none."""
+    links: list[Alignment] = []
+    missing: list[GoalRef] = []
+    for goal in local:
+        note = notes.get(goal.ref)
+        if note is not None:
+            found = upstream.by_wording(note.wording) if note.wording else None
+            if note.wording is None or found is None:
+                missing.append(goal.ref)
+                continue
+            links.append(_link(goal, found, 1.0, "footnote", f"footnote {note.note}"))
+            continue
+        scored = sorted(
+            ((score(goal, u), u) for u in upstream.candidates(goal)),
+            key=lambda su: (-su[0][0], su[1].ref.area, su[1].ref.goal),
+        )
+        top = [su for su in scored if su[0][0] >= THRESHOLD]
+        if not top:
+            missing.append(goal.ref)
+            continue
+        best = top[0][0][0]
+        for (s, method, evidence), u in top:
+            if s >= best - SECOND_MARGIN or covered(u.grams, goal.grams) >= MERGED:
+                links.append(_link(goal, u, s, method, evidence))
+    return links, missing
+
+
+def _link(local: _Goal, upstream: _Goal, s: float, method: Method, evidence: str) -> Alignment:
+    return Alignment(
+        local.ref,
+        upstream.ref,
+        Decimal(f"{s:.3f}"),
+        method,
+        evidence,
+        compare_targets(local.item, upstream.item),
+    )
+
+
+def peers(additions: list[_Goal]) -> list[Alignment]:
+    """Local additions that are the same goal in several plans, each linked to the first of them
+    (the canonical goal), found through an inverted index of bigrams by area type."""
+    links: list[Alignment] = []
+    canon: dict[str | None, list[_Goal]] = defaultdict(list)
+    index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+    for goal in additions:
+        counts: dict[int, int] = defaultdict(int)
+        for gram in goal.grams:
+            for k in index.get((goal.concept, gram), ()):
+                counts[k] += 1
+        reps = canon[goal.concept]
+        best = None
+        for k in sorted(counts, key=lambda k: (-counts[k], k)):
+            rep = reps[k]
+            if rep.ref.plan == goal.ref.plan:
+                continue
+            s = dice(goal.grams, rep.grams)
+            if s >= PEER_THRESHOLD and (best is None or s > best[0]):
+                best = (s, rep)
+        if best is not None:
+            s, rep = best
+            links.append(
+                _link(goal, rep, s, "peer", f"local addition in both; text similarity {s:.2f}")
+            )
+            continue
+        for gram in goal.grams:
+            index[(goal.concept, gram)].append(len(reps))
+        reps.append(goal)
+    return links
+
+
+def align(local: list[Plan], upstream: Plan, notes: list[UpstreamNote] = ()) -> Alignments:
+    """Align the goals of the local plans with the upstream plan (the national outline), and
+    the local additions with each other."""
+    index = UpstreamIndex(goals_of(upstream))
+    mine = {n.source: n for n in notes if n.plan == upstream.title}
+    out = Alignments()
+    additions: list[_Goal] = []
+    for plan in local:
+        goals = goals_of(plan)
+        links, missing = align_to(goals, index, mine)
+        out.links += links
+        out.additions += missing
+        gone = set(missing)
+        additions += [g for g in goals if g.ref in gone]
+    out.links += peers(additions)
+    return out
