@@ -39,12 +39,14 @@ SECOND_MARGIN = 0.05  # a second counterpart scores at least best - this
 MERGED = 0.8  # or has this share of its bigrams in the local goal (two upstream goals merged)
 PEER_THRESHOLD = 0.5  # least score of two local additions that are the same goal
 COVERED_WEIGHT = 0.85  # an upstream goal wholly inside a longer local goal scores this
+MAX_INSERTED = 4  # characters one indicator key may add to another and still be the same
 MIN_COVERED = 8  # bigrams an upstream goal needs before being inside another goal counts
 
 _NOISE = re.compile(
     r"[\s\d.%‰％，。；：、,;:（）()《》“”\"'!！?？\-—～~/]+"
     r"|(?:全区|全县|全市|全省|全国|我区|我县|我市|本区|本县|本市|区域内|县域|市域)"
 )
+_SHORT_FORMS = (("村民委员会", "村委会"), ("居民委员会", "居委会"))
 _POPULATION = re.compile(r"^(?:妇女|女性|女童|女生|女职工|适龄妇女|农村妇女|城乡妇女)")
 
 
@@ -63,7 +65,7 @@ class TargetComparison:
     positions in each goal's targets)."""
 
     from_target: int
-    to_target: int
+    to_target: int | None  # None: the upstream goal names the indicator but sets no figure
     verdict: Verdict
 
 
@@ -119,19 +121,24 @@ def dice(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def indicator_name(phrase: str) -> str:
-    """An indicator phrase without spaces, region and population words: the key two plans'
-    targets are matched on (女童九年义务教育巩固率 and 九年义务教育巩固率 are one)."""
-    return _POPULATION.sub("", _NOISE.sub("", phrase))
+    """An indicator phrase without spaces, region and population words, short forms for long:
+    the key two plans' targets are matched on (女童九年义务教育巩固率 and 九年义务教育巩固率 are one)."""
+    name = _POPULATION.sub("", _NOISE.sub("", phrase))
+    for long, short in _SHORT_FORMS:
+        name = name.replace(long, short)
+    return name
 
 
 def same_indicator(a: str, b: str) -> bool:
-    """Whether two indicator phrases name one indicator."""
-    x, y = indicator_name(a), indicator_name(b)
-    if not x or not y:
+    """Whether two indicator phrases name one indicator: the same key, or one key inside the
+    other with at most MAX_INSERTED characters put in (高中阶段毛入学率, 高中阶段教育毛入学率)."""
+    x, y = sorted((indicator_name(a), indicator_name(b)), key=len)
+    if not x or len(x) < 4 and x != y:
         return False
-    if x == y or (min(len(x), len(y)) >= 4 and (x in y or y in x)):
-        return True
-    return dice(bigrams(x), bigrams(y)) >= 0.75
+    if len(y) - len(x) > MAX_INSERTED:
+        return False
+    rest = iter(y)
+    return all(ch in rest for ch in x)
 
 
 def compare(local: Target, upstream: Target) -> Verdict:
@@ -149,11 +156,17 @@ def compare(local: Target, upstream: Target) -> Verdict:
 
 
 def compare_targets(local: Item, upstream: Item) -> TargetComparison | None:
-    """The first local target that has an upstream target on the same indicator, against it."""
+    """The first local target that has an upstream target on the same indicator, against it;
+    else the first whose indicator the upstream goal names without a figure (not comparable)."""
     for i, t in enumerate(local.targets, 1):
         for j, u in enumerate(upstream.targets, 1):
             if same_indicator(t.indicator, u.indicator):
                 return TargetComparison(i, j, compare(t, u))
+    words = _NOISE.sub("", upstream.text)
+    for i, t in enumerate(local.targets, 1):
+        name = indicator_name(t.indicator)
+        if len(name) >= 4 and name in words:
+            return TargetComparison(i, None, "not_comparable")
     return None
 
 

@@ -170,7 +170,9 @@ class DatasetBuilder:
                 c = a.comparison
                 g.add(node, pg("comparison"), pg(VERDICTS[c.verdict]))
                 g.add(node, pg("fromTarget"), NamedNode(f"{source.value}/target/{c.from_target}"))
-                g.add(node, pg("toTarget"), NamedNode(f"{target.value}/target/{c.to_target}"))
+                if c.to_target:
+                    to = NamedNode(f"{target.value}/target/{c.to_target}")
+                    g.add(node, pg("toTarget"), to)
 
     def graph_iri(self, plan: Plan) -> str:
         """The named graph holding one ingested plan."""
