@@ -133,7 +133,7 @@ def same_indicator(a: str, b: str) -> bool:
     """Whether two indicator phrases name one indicator: the same key, or one key inside the
     other with at most MAX_INSERTED characters put in (高中阶段毛入学率, 高中阶段教育毛入学率)."""
     x, y = sorted((indicator_name(a), indicator_name(b)), key=len)
-    if not x or len(x) < 4 and x != y:
+    if not x or (len(x) < 4 and x != y):
         return False
     if len(y) - len(x) > MAX_INSERTED:
         return False
