@@ -326,6 +326,81 @@ def analyze_departments(
             click.echo(f"wrote {path} ({report.scope})\n")
 
 
+@analyze.command("alignment")
+@STORE_OPTION
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, path_type=Path),
+    help="Also score the alignment against hand-checked goals (tests/data/alignment_gold.tsv).",
+)
+@click.pass_obj
+def analyze_alignment(settings: Settings, store: Path | None, gold: Path | None) -> None:
+    """Clusters of equivalent goals across all plans, each with its canonical goal, and how many
+    local goals reach the national outline; with --gold, precision, recall and every miss."""
+    from queryapi.alignment_network import alignment_network, report
+    from queryapi.store import StoreError, open_store
+
+    try:
+        network = alignment_network(open_store(store or settings.store))
+    except StoreError as err:
+        fail(str(err))
+    click.echo(report(network))
+    if gold:
+        from derive.alignment_gold import load_gold, score_gold
+        from plangraph.pipeline import alignments_for
+
+        found = alignments_for(settings)
+        try:
+            checked = load_gold(gold)
+        except ValueError as err:
+            fail(str(err))
+        score = score_gold(checked, found.alignments, found.titles, found.upstream)
+        click.echo(score.summary())
+        for miss in score.misses:
+            click.echo(f"  miss {miss}")
+
+
+@main.command()
+@click.argument("goal")
+@STORE_OPTION
+@click.pass_obj
+def trace(settings: Settings, goal: str, store: Path | None) -> None:
+    """Print one goal's way up to the national outline, each step with its target and verdict.
+
+    GOAL is a goal's IRI, or PLAN-SLUG/AREA/GOAL (liuzhou-luzhai-women-2021-2030/1/2)."""
+    from queryapi.alignment_network import alignment_network
+    from queryapi.store import StoreError, open_store
+
+    iri = goal_iri(goal)
+    try:
+        network = alignment_network(open_store(store or settings.store))
+        steps = network.trace(iri)
+    except StoreError as err:
+        fail(str(err))
+    except KeyError:
+        fail(f"{goal}: no such goal in the store; give a goal IRI or PLAN-SLUG/AREA/GOAL")
+    for k, step in enumerate(steps):
+        g = step.goal
+        head = "  " * k + ("└ " if k else "")
+        how = f" [{step.method} {step.score}" + (f", {step.verdict}" if step.verdict else "") + "]"
+        click.echo(f"{head}{g.plan} ({g.level}) {g.area}{how if k else ''}")
+        click.echo(f"{'  ' * k}  {g.text}")
+        if step.compared:
+            click.echo(f"{'  ' * k}  target: {step.compared}")
+    if len(steps) == 1:
+        click.echo("  (no counterpart in the national outline: a local addition)")
+
+
+def goal_iri(goal: str) -> str:
+    """A goal's IRI from itself or from PLAN-SLUG/AREA/GOAL."""
+    from ontology.namespaces import PGID
+
+    if goal.startswith("http"):
+        return goal
+    plan, area, n = goal.rsplit("/", 2)
+    return f"{PGID}plan/{plan}/area/{area}/goal/{n}"
+
+
 @analyze.command("owners")
 @click.option(
     "--labels",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derive import derive
-from derive.alignment import align
+from derive.alignment import Alignments, align
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
 from ingest.config import read_toml, shape_error
@@ -68,6 +68,23 @@ def upstream_all(settings: Settings) -> list[ParsedDocument]:
     doc = read_outline(settings.upstream)
     derive(doc.plan)
     return [doc]
+
+
+@dataclass(frozen=True)
+class CorpusAlignments:
+    """The corpus's alignments, with the plans' titles by corpus key and the outline's title."""
+
+    alignments: Alignments
+    titles: dict[str, str]
+    upstream: str
+
+
+def alignments_for(settings: Settings) -> CorpusAlignments:
+    """Parse the corpus and align its goals (no owners needed): for scoring the alignment."""
+    corpus = load_corpus(settings.corpus)
+    plans = [derive(parse_document(e.path, corpus).plan) for e in corpus]
+    outline = upstream_all(settings)[0].plan
+    return CorpusAlignments(align(plans, outline), {p.key: p.title for p in plans}, outline.title)
 
 
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,3 +83,71 @@ def test_every_local_goal_has_a_counterpart_or_is_an_addition(parsed, alignments
             for g in area.goals:
                 ref = GoalRef(plan.title, area.sequence, g.sequence)
                 assert ref in linked or ref in added, ref
+
+
+# --- the network and the command line, on the built store -------------------------------------
+
+SLUGS = {
+    "qujiang": "shaoguan-qujiang-women-2021-2030",
+    "panyu": "guangzhou-panyu-women-2021-2030",
+    "kaiping": "jiangmen-kaiping-women-2021-2030",
+    "luzhai": "liuzhou-luzhai-women-2021-2030",
+}
+
+
+@pytest.fixture(scope="module")
+def network(built_store):
+    from queryapi.alignment_network import alignment_network
+    from queryapi.store import open_store
+
+    return alignment_network(open_store(built_store))
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_trace_reaches_the_national_maternal_mortality_goal(network, plan):
+    from ontology.namespaces import PGID
+
+    steps = network.trace(f"{PGID}plan/{SLUGS[plan]}/area/1/goal/2")
+    assert steps[-1].goal.level == "National"
+    assert steps[-1].goal.text.startswith("孕产妇死亡率下降到12/10万以下")
+    assert steps[-1].verdict == ("Same" if plan == "luzhai" else "Stricter")
+    levels = [s.goal.level for s in steps]
+    assert levels == sorted(levels, key=["County", "Municipal", "Provincial", "National"].index)
+
+
+def test_a_local_addition_traces_to_itself(network):
+    from ontology.namespaces import PGID
+
+    steps = network.trace(f"{PGID}plan/{SLUGS['qujiang']}/area/1/goal/10")  # 女性化妆品抽查合格率
+    assert [s.goal.plan for s in steps] == ["韶关市曲江区妇女发展规划（2021—2030年）"]
+
+
+def test_clusters_have_one_canonical_goal(network):
+    clusters = network.clusters()
+    national = [c for c in clusters if c.canonical.level == "National"]
+    assert national and all(c.canonical in c.members for c in clusters)
+    mmr = next(c for c in national if c.canonical.text.startswith("孕产妇死亡率"))
+    assert {g.plan for g in mmr.members} >= {"鹿寨县妇女发展规划（2021—2030年）"}
+    assert len(mmr.members) == 5  # the outline's goal and one goal of each plan
+    cosmetics = [c for c in clusters if "化妆" in c.canonical.text]
+    assert len(cosmetics) == 1 and len(cosmetics[0].members) >= 2  # 曲江 and 开平, no national
+
+
+def test_trace_command_prints_each_step(built_store):
+    from tests.test_cli import run
+
+    out = run("trace", "--store", str(built_store), f"{SLUGS['panyu']}/1/2")
+    assert out.returncode == 0, out.stderr
+    assert "孕产妇死亡率控制在7.5／10万以下" in out.stdout
+    assert "中国妇女发展纲要（2021—2030年） (National)" in out.stdout and "Stricter" in out.stdout
+    bad = run("trace", "--store", str(built_store), f"{SLUGS['panyu']}/1/99")
+    assert bad.returncode == 2 and "no such goal" in bad.stderr
+
+
+def test_analyze_alignment_reports_clusters_and_the_gold_figures(built_store):
+    from tests.test_cli import run
+
+    out = run("analyze", "alignment", "--store", str(built_store), "--gold", str(GOLD))
+    assert out.returncode == 0, out.stderr
+    assert "clusters of equivalent goals" in out.stdout
+    assert re.search(r"96 hand-checked goals: precision [\d.]+%", out.stdout)
