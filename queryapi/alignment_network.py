@@ -106,7 +106,9 @@ class AlignmentNetwork:
             path = stack.pop()
             here = path[-1]
             if self.goals[here].level == "National" and len(path) > 1:
-                score = sum(float(self.graph.edges[a, b]["score"]) for a, b in itertools.pairwise(path))
+                score = sum(
+                    float(self.graph.edges[a, b]["score"]) for a, b in itertools.pairwise(path)
+                )
                 key = (len(path), score)
                 if key > best_key or (key == best_key and path < best):
                     best, best_key = path, key
