@@ -172,6 +172,22 @@ def predecessors(rows):
     ]
 
 
+def upstream_chain(rows):
+    # county → its city's plan → its province's plan → the national outline, read from each
+    # plan's basis sentence (制定本规划) and the region chain
+    cities = {QUJIANG: "韶关市", PANYU: "广州市", KAIPING: "江门市", LUZHAI: "柳州市"}
+    provinces = {QUJIANG: "广东省", PANYU: "广东省", KAIPING: "广东省", LUZHAI: "广西壮族自治区"}
+    period = "妇女发展规划（2021—2030年）"
+    for title in TITLES.values():
+        assert [
+            (int(r["step"]), r["upstream"], r["level"]) for r in rows if r["plan"] == title
+        ] == [
+            (1, cities[title] + period, "Municipal"),
+            (2, provinces[title] + period, "Provincial"),
+            (3, NATIONAL, "National"),
+        ]
+
+
 def text_search(rows):
     # 母婴室 (nursing rooms) appear in 曲江, 番禺 and 开平, never in 鹿寨
     assert set(by_plan(rows)) == {QUJIANG, PANYU, KAIPING}
