@@ -84,7 +84,8 @@ class Note:
 
     marker: str  # as printed: "3", "¹"
     text: str
-    span: Span  # the footnote body
+    span: Span  # the footnote body (the whole note, marker and brackets, where the body's
+    # text is not found verbatim in the original)
     citations: list[Citation] = field(default_factory=list)  # the titles the note names
 
 
@@ -183,6 +184,7 @@ class Plan:
     kind: str | None = None  # women | children: the national outline whose areas it follows
     warnings: list[str] = field(default_factory=list)  # FILE:LINE: what is odd but kept
     comment: str | None = None  # a statement about the data itself (an upstream plan's coverage)
+    derived_from: str | None = None  # an upstream plan read from a local plan's notes: its key
 
     def items(self) -> list[Item]:
         """Every numbered item in order of appearance."""

@@ -365,11 +365,8 @@ class PlanReader:
             for c in find_citations(passage)
         ]
 
-    def _note_citations(self, start: int, end: int, body: str) -> list[Citation]:
-        """The titles a footnote names; spans into the original text, where its body stands."""
-        at = self.source.text.find(body, start, end)
-        if at < 0:
-            return []
+    def _note_citations(self, at: int, body: str) -> list[Citation]:
+        """The titles a footnote body standing at `at` in the original text names."""
         return [
             Citation(
                 c.title,
@@ -392,8 +389,11 @@ class PlanReader:
         holders += [(a.span, a.notes, 0) for a in plan.areas]
         holders += [(s.span, s.notes, 0) for s in plan.sections]
         for raw in self.clean.notes:
-            note = Note(raw.marker, raw.text, self._raw_span(raw.start, raw.end))
-            note.citations = self._note_citations(raw.start, raw.end, raw.text)
+            at = self.source.text.find(raw.text, raw.start, raw.end) if raw.text else -1
+            start, end = (at, at + len(raw.text)) if at >= 0 else (raw.start, raw.end)
+            note = Note(raw.marker, raw.text, self._raw_span(start, end))
+            if at >= 0:
+                note.citations = self._note_citations(at, raw.text)
             offsets = markers.get(raw.marker, [])
             offset = offsets.pop(0) if offsets else None
             target = next(

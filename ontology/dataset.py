@@ -150,6 +150,7 @@ class DatasetBuilder:
         self.cited_titles: dict[NamedNode, set[str]] = {}  # the printed forms of each
         self.plans: dict[NamedNode, PlanResource] = {}
         self.based_on: dict[NamedNode, set[NamedNode]] = {}
+        self.keys: dict[str, NamedNode] = {}  # plan key → plan IRI, of the plans added so far
 
     # --- plans ------------------------------------------------------------------------------
     def plan_iri(self, plan: Plan) -> NamedNode:
@@ -166,16 +167,20 @@ class DatasetBuilder:
         g = self.dataset.graph(self.graph_iri(plan))
         node = self.plan_iri(plan)
         document = pid("document/" + plan.source)
-        g.add(document, A, pg("SourceDocument"))
-        g.add(document, pg("sourceFile"), Literal(plan.source))
-        g.add(document, pg("sha256"), Literal(doc.sha256))
-        g.add(document, NamedNode(DCT + "format"), Literal(doc.source.format))
+        if plan.derived_from is None:  # else the local plan's graph describes the document
+            g.add(document, A, pg("SourceDocument"))
+            g.add(document, pg("sourceFile"), Literal(plan.source))
+            g.add(document, pg("sha256"), Literal(doc.sha256))
+            g.add(document, NamedNode(DCT + "format"), Literal(doc.source.format))
+        else:
+            self.keys[plan.key] = node
         g.add(node, A, pg("Plan"))
         g.add(node, DERIVED, document)
         g.add(node, NamedNode(DCT + "title"), zh(plan.title))
         g.add(node, pg("level"), pg(LEVELS[plan.level]))
         g.add(node, pg("jurisdiction"), self.region(plan))
         self.plans[node] = PlanResource(canonical_title(plan.title), self.region_chain(plan), g)
+        self.keys.setdefault(plan.key, node)
         if plan.kind:
             g.add(node, pg("areaScheme"), NamedNode(area_schemes()[plan.kind]))
         if plan.period_start:
@@ -513,6 +518,11 @@ class _Context:
             g.add(node, pg("textStatus"), pg(TEXT_STATUSES[item.status]))
         if item.status_source:
             g.add(node, NamedNode(DCT + "source"), Literal(item.status_source))
+        if item.quoted_for:
+            key, area, goal = item.quoted_for
+            local = self.b.keys.get(key)
+            if local is not None:
+                g.add(node, DERIVED, NamedNode(f"{local.value}/area/{area}/goal/{goal}"))
         for k, target in enumerate(item.targets, 1):
             self.target(NamedNode(f"{node.value}/target/{k}"), node, target)
         self.notes(node, item.notes)
@@ -612,9 +622,10 @@ def build_dataset(
     upstream: list[ParsedDocument] | None = None,
 ) -> Dataset:
     """The whole dataset of the given parsed documents (owners named from the registry) and of
-    the upstream plans shipped as data (the national outline), each in its own graph."""
+    the upstream plans (the national outline shipped as data, the plans quoted in footnotes),
+    each in its own graph."""
     builder = DatasetBuilder(corpus, registry)
-    for doc in [*(upstream or []), *docs]:
+    for doc in [*docs, *(upstream or [])]:  # local plans first: quoted goals point at theirs
         builder.add_document(doc)
     return builder.finish()
 

@@ -12,6 +12,7 @@ from derive.ownership import OwnerModel, load_lexicon
 from ingest.config import read_toml, shape_error
 from ingest.corpus import load_corpus
 from ingest.parse import ParsedDocument, parse_document
+from ingest.quotations import quoted_plans
 from ingest.upstream import read_outline
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings
@@ -69,11 +70,17 @@ def upstream_all(settings: Settings) -> list[ParsedDocument]:
     return [doc]
 
 
+def quoted_all(docs: list[ParsedDocument]) -> list[ParsedDocument]:
+    """The provincial and city plans the documents' footnotes quote (the Panyu plan's quote the
+    Guangdong and Guangzhou plans), as upstream plans whose goals are the quoted wordings."""
+    return [up for doc in docs for up in quoted_plans(doc)]
+
+
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
     """The RDF dataset of parsed documents and of the upstream plans they cite."""
     corpus = load_corpus(settings.corpus)
     registry = ownership(settings).registry
-    return build_dataset(docs, corpus, registry, upstream_all(settings))
+    return build_dataset(docs, corpus, registry, [*upstream_all(settings), *quoted_all(docs)])
 
 
 def build(
