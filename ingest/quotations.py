@@ -3,23 +3,18 @@
 The Panyu plan's footnotes say, goal by goal, what the national outline and the Guangdong and
 Guangzhou plans state: 《…》表述为：“…”, 《…》《…》：“…”, 此项指标与《…》表述一致, 与广州市规划一致,
 《…》与省规一致 (the wording quoted for the provincial plan), 《…》无此项内容. `find_quotations`
-reads them into plain data; `quoted_plans` turns those of each non-national upstream plan into an
-upstream Plan whose goals are the quoted wordings (the national outline comes from its TSV).
+reads them into plain data (derive.quoted turns them into upstream plans).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from derive.areas import area_concepts
-from ingest.citations import canonical_title, edition_title, title_period, topic_plan
+from ingest.citations import edition_title, title_period, topic_plan
 from ingest.model import Area, Citation, Item, Note, Plan, Span
-from ingest.parse import ParsedDocument
 from ingest.regions import name_level, title_region
-from ingest.targets import find_targets
 
 Relation = Literal["quoted", "same", "absent"]
 _DRAFT_AFTER = r"(?:\s*[（(](?:第[一二三四五六七八九十\d]+次)?(?:征求意见稿|送审稿)[）)])?"
@@ -30,11 +25,6 @@ _LEVEL_NAMES = (  # short names a note uses for the plans its plan cites in full
     ("省规", "provincial"),
     ("市规划", "municipal"),
     ("市规", "municipal"),
-)
-NUMBERING_NOTE = (
-    "Known only from the footnotes of {local}, which quote its wording for the local goals: its "
-    "areas are numbered by the area types' order and its goals by order of quotation within the "
-    "area, not by the plan's own numbering. Its targets are read from the quoted wording."
 )
 
 
@@ -185,75 +175,3 @@ def _quotations(plan: Plan, area: Area, goal: Item, note: Note, names: Names) ->
             )
         )
     return out
-
-
-def quoted_plans(doc: ParsedDocument) -> list[ParsedDocument]:
-    """An upstream Plan for each non-national plan the document's footnotes quote, read from the
-    quotations: the local plan's areas (same area types) and one goal per quotation (quoted or
-    the same wording; none for an absent goal), its targets read by the same target reader and
-    its span in the local document. The national outline's goals come from its own data."""
-    by_title: dict[str, list[Quotation]] = {}
-    for q in find_quotations(doc.plan):
-        if q.relation != "absent" and name_level(q.cited_title) != "national":
-            by_title.setdefault(q.cited_title, []).append(q)
-    return [
-        ParsedDocument(doc.source, doc.sha256, _upstream_plan(doc, title, quotes))
-        for title, quotes in sorted(by_title.items())
-    ]
-
-
-def _upstream_plan(doc: ParsedDocument, title: str, quotes: list[Quotation]) -> Plan:
-    local = doc.plan
-    period = title_period(title)
-    up = Plan(
-        key=f"{local.key}/{title}",
-        source=local.source,
-        title=canonical_title(title),
-        region=title_region(title) or "",
-        parent_region=None,
-        level=name_level(title) or "county",
-        period_start=period[0] if period else None,
-        period_end=period[1] if period else None,
-        kind=local.kind,
-        derived_from=local.key,
-    )
-    up.comment = NUMBERING_NOTE.format(local=f"{local.title} ({local.source})")
-    order = [c.slug for c in area_concepts() if c.kind == local.kind]
-    areas: dict[int, Area] = {}
-    for q in quotes:
-        area = local.areas[q.area - 1]
-        goal = area.goals[q.goal - 1]
-        seq = order.index(area.concept) + 1 if area.concept in order else area.sequence
-        if seq not in areas:
-            areas[seq] = Area(seq, "", area.title, area.span, concept=area.concept)
-        target = areas[seq]
-        target.goals.append(_goal(q, goal, len(target.goals) + 1, up))
-    up.areas = [areas[k] for k in sorted(areas)]
-    return up
-
-
-def _goal(q: Quotation, local: Item, sequence: int, up: Plan) -> Item:
-    """The upstream goal a quotation states: its wording, targets and span in the local text."""
-    wording = q.wording or ""
-    if q.relation == "same":
-        span = local.span
-        targets = [dataclasses.replace(t) for t in local.targets]
-    else:
-        span = q.span
-        year = up.period_end or 2030
-        targets = [
-            t.target(Span(span.start + t.start, span.start + t.end, span.line))
-            for t in find_targets(wording, year)
-        ]
-    return Item(
-        "goal",
-        sequence,
-        None,
-        wording.split("。")[0].rstrip("，,"),
-        wording,
-        span,
-        targets,
-        status="confirmed",
-        status_source=f"{q.local_plan} footnote {q.note}",
-        quoted_for=(q.local_plan, q.area, q.goal),
-    )

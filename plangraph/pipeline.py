@@ -9,10 +9,10 @@ from pathlib import Path
 from derive import derive
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
+from derive.quoted import quoted_plans
 from ingest.config import read_toml, shape_error
 from ingest.corpus import load_corpus
 from ingest.parse import ParsedDocument, parse_document
-from ingest.quotations import quoted_plans
 from ingest.upstream import read_outline
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.quotations import Names, find_quotations, quoted_plans, read_note
+from derive.quoted import quoted_plans
+from ingest.quotations import Names, find_quotations, read_note
 from queryapi.store import open_store, run_query
 
 NATION = "中国妇女发展纲要（2021—2030年）"
