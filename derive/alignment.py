@@ -38,6 +38,8 @@ INDICATOR_FLOOR = 0.6  # least score of two goals of the same area type sharing 
 SECOND_MARGIN = 0.05  # a second counterpart scores at least best - this
 MERGED = 0.8  # or has this share of its bigrams in the local goal (two upstream goals merged)
 PEER_THRESHOLD = 0.5  # least score of two local additions that are the same goal
+MAX_POSTINGS = 500  # canonical goals a bigram may index before it stops counting
+PEER_CANDIDATES = 20  # canonical goals sharing most bigrams that are scored
 COVERED_WEIGHT = 0.85  # an upstream goal wholly inside a longer local goal scores this
 MAX_INSERTED = 4  # characters one indicator key may add to another and still be the same
 MIN_COVERED = 8  # bigrams an upstream goal needs before being inside another goal counts
@@ -87,9 +89,9 @@ class UpstreamNote:
     the local goal's own when the note says they are the same), or None (it has no such goal)."""
 
     source: GoalRef
-    plan: str  # the upstream plan's title
+    plan: str  # the upstream plan's canonical title
     wording: str | None
-    note: str  # the footnote marker
+    where: str  # the footnote, as a reader finds it: "panyu footnote 7"
 
 
 @dataclass
@@ -241,12 +243,12 @@ def align_to(
     missing: list[GoalRef] = []
     for goal in local:
         note = notes.get(goal.ref)
-        if note is not None:
-            found = upstream.by_wording(note.wording) if note.wording else None
-            if note.wording is None or found is None:
-                missing.append(goal.ref)
-                continue
-            links.append(_link(goal, found, 1.0, "footnote", f"footnote {note.note}"))
+        if note is not None and note.wording is None:  # the upstream plan has no such goal
+            missing.append(goal.ref)
+            continue
+        found = upstream.by_wording(note.wording) if note and note.wording else None
+        if note and found:
+            links.append(_link(goal, found, 1.0, "footnote", f"{note.where} quotes its wording"))
             continue
         scored = sorted(
             ((score(goal, u), u) for u in upstream.candidates(goal)),
@@ -283,11 +285,13 @@ def peers(additions: list[_Goal]) -> list[Alignment]:
     for goal in additions:
         counts: dict[int, int] = defaultdict(int)
         for gram in goal.grams:
-            for k in index.get((goal.concept, gram), ()):
-                counts[k] += 1
+            postings = index.get((goal.concept, gram), ())
+            if len(postings) <= MAX_POSTINGS:  # a gram in most goals tells nothing apart
+                for k in postings:
+                    counts[k] += 1
         reps = canon[goal.concept]
         best = None
-        for k in sorted(counts, key=lambda k: (-counts[k], k)):
+        for k in sorted(counts, key=lambda k: (-counts[k], k))[:PEER_CANDIDATES]:
             rep = reps[k]
             if rep.ref.plan == goal.ref.plan:
                 continue
@@ -306,19 +310,55 @@ def peers(additions: list[_Goal]) -> list[Alignment]:
     return links
 
 
-def align(local: list[Plan], upstream: Plan, notes: list[UpstreamNote] = ()) -> Alignments:
-    """Align the goals of the local plans with the upstream plan (the national outline), and
-    the local additions with each other."""
+def footnoted(quoted: list[Plan], titles: dict[str, str]) -> list[Alignment]:
+    """Links from each local goal to the goals footnotes quote for it (score 1), and from a
+    quoted city goal to the provincial goal quoted for the same local goal: the way up."""
+    by_local: dict[GoalRef, list[tuple[int, _Goal]]] = defaultdict(list)
+    rank = {"county": 0, "municipal": 1, "provincial": 2}
+    for plan in quoted:
+        for goal in goals_of(plan):
+            if goal.item.quoted_for:
+                key, area, n = goal.item.quoted_for
+                by_local[GoalRef(titles[key], area, n)].append((rank[plan.level], goal))
+    links = []
+    for ref in sorted(by_local, key=lambda r: (r.plan, r.area, r.goal)):
+        chain = [g for _, g in sorted(by_local[ref], key=lambda rg: (rg[0], rg[1].ref.plan))]
+        lower = _Goal(ref, chain[0].item, chain[0].concept, chain[0].grams, chain[0].indicators)
+        for upper in chain:
+            where = upper.item.status_source or "a footnote"
+            links.append(_link(lower, upper, 1.0, "footnote", f"{where} quotes its wording"))
+            lower = upper
+    return links
+
+
+def align(
+    local: list[Plan],
+    upstream: Plan,
+    notes: list[UpstreamNote] = (),
+    quoted: list[Plan] = (),
+) -> Alignments:
+    """Align the goals of the local plans and of the plans their footnotes quote with the
+    upstream plan (the national outline); the local goals with the quoted goals; the local
+    additions with each other."""
     index = UpstreamIndex(goals_of(upstream))
     mine = {n.source: n for n in notes if n.plan == upstream.title}
+    titles = {p.key: p.title for p in local}
     out = Alignments()
     additions: list[_Goal] = []
-    for plan in local:
+    for plan, is_local in [*((p, True) for p in local), *((p, False) for p in quoted)]:
         goals = goals_of(plan)
-        links, missing = align_to(goals, index, mine)
+        notes_of = dict(mine)
+        for g in goals:  # a quoted goal shares the footnote of the local goal it was quoted for
+            if g.item.quoted_for and g.item.quoted_for[0] in titles:
+                key, area, n = g.item.quoted_for
+                if (note := mine.get(GoalRef(titles[key], area, n))) is not None:
+                    notes_of[g.ref] = note
+        links, missing = align_to(goals, index, notes_of)
         out.links += links
-        out.additions += missing
         gone = set(missing)
+        if is_local:
+            out.additions += missing
         additions += [g for g in goals if g.ref in gone]
+    out.links += footnoted(list(quoted), titles)
     out.links += peers(additions)
     return out

@@ -54,15 +54,6 @@ class Span:
 
 
 @dataclass
-class Note:
-    """A footnote, moved out of the running text and attached to what it annotates."""
-
-    marker: str  # as printed: "3", "¹"
-    text: str
-    span: Span  # the footnote body
-
-
-@dataclass
 class Target:
     """One quantitative target: 孕产妇死亡率下降到8/10万以下 → at_most 8 1/10万."""
 
@@ -84,6 +75,18 @@ class Citation:
     basis: bool
     sentence: str
     span: Span  # the title with its 《》
+    draft: str | None = None  # a draft suffix printed after the 》 (（送审稿）), not in the span
+
+
+@dataclass
+class Note:
+    """A footnote, moved out of the running text and attached to what it annotates."""
+
+    marker: str  # as printed: "3", "¹"
+    text: str
+    span: Span  # the footnote body (the whole note, marker and brackets, where the body's
+    # text is not found verbatim in the original)
+    citations: list[Citation] = field(default_factory=list)  # the titles the note names
 
 
 @dataclass
@@ -126,6 +129,7 @@ class Item:
     owner_clause: OwnerClause | None = None
     status: TextStatus | None = None  # an upstream plan's goal: is its wording confirmed?
     status_source: str | None = None  # what confirms it (a seed footnote), as the data names it
+    quoted_for: tuple[str, int, int] | None = None  # (local plan key, area, goal) it was quoted for
 
 
 @dataclass
@@ -180,6 +184,7 @@ class Plan:
     kind: str | None = None  # women | children: the national outline whose areas it follows
     warnings: list[str] = field(default_factory=list)  # FILE:LINE: what is odd but kept
     comment: str | None = None  # a statement about the data itself (an upstream plan's coverage)
+    derived_from: str | None = None  # an upstream plan read from a local plan's notes: its key
 
     def items(self) -> list[Item]:
         """Every numbered item in order of appearance."""

@@ -355,9 +355,28 @@ class PlanReader:
         passage = self.clean.text.text[start:end]
         return [
             Citation(
-                c.title, c.kind, c.basis, c.sentence, self.span(start + c.start, start + c.end)
+                c.title,
+                c.kind,
+                c.basis,
+                c.sentence,
+                self.span(start + c.start, start + c.end),
+                c.draft,
             )
             for c in find_citations(passage)
+        ]
+
+    def _note_citations(self, at: int, body: str) -> list[Citation]:
+        """The titles a footnote body standing at `at` in the original text names."""
+        return [
+            Citation(
+                c.title,
+                c.kind,
+                c.basis,
+                c.sentence,
+                self._raw_span(at + c.start, at + c.end),
+                c.draft,
+            )
+            for c in find_citations(body)
         ]
 
     def _attach_notes(self, plan: Plan) -> None:
@@ -365,18 +384,23 @@ class PlanReader:
         markers: dict[str, list[int]] = {}
         for m in self.clean.markers:
             markers.setdefault(m.marker, []).append(m.offset)
-        holders: list[tuple[Span, list[Note]]] = [(i.span, i.notes) for i in plan.items()]
-        holders += [(a.span, a.notes) for a in plan.areas]
-        holders += [(s.span, s.notes) for s in plan.sections]
+        # (span, notes, slack): a marker printed right after an item's final 。 is the item's
+        holders: list[tuple[Span, list[Note], int]] = [(i.span, i.notes, 1) for i in plan.items()]
+        holders += [(a.span, a.notes, 0) for a in plan.areas]
+        holders += [(s.span, s.notes, 0) for s in plan.sections]
         for raw in self.clean.notes:
-            note = Note(raw.marker, raw.text, self._raw_span(raw.start, raw.end))
+            at = self.source.text.find(raw.text, raw.start, raw.end) if raw.text else -1
+            start, end = (at, at + len(raw.text)) if at >= 0 else (raw.start, raw.end)
+            note = Note(raw.marker, raw.text, self._raw_span(start, end))
+            if at >= 0:
+                note.citations = self._note_citations(at, raw.text)
             offsets = markers.get(raw.marker, [])
             offset = offsets.pop(0) if offsets else None
             target = next(
                 (
                     notes
-                    for span, notes in holders
-                    if offset is not None and span.start <= offset < span.end
+                    for span, notes, slack in holders
+                    if offset is not None and span.start <= offset < span.end + slack
                 ),
                 plan.notes,
             )

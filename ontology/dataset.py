@@ -6,6 +6,7 @@ Output is deterministic: the same documents give the same quads, serialised in s
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +16,12 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 from derive.alignment import Alignments, GoalRef
 from derive.areas import area_schemes
 from derive.departments import Jurisdiction, Registry
-from ingest.citations import canonical_title
+from ingest.citations import canonical_title, edition_title, regional_title, topic_plan
 from ingest.corpus import CorpusEntry
 from ingest.model import Area, Citation, Item, Note, Plan, Responsibility, Section, Span, Target
 from ingest.parse import ParsedDocument
-from ingest.regions import gazetteer
-from ontology.iris import RegionNames, indicator_key, plan_level, work_slug
+from ingest.regions import NATIONAL, gazetteer, region_level, title_region
+from ontology.iris import RegionNames, indicator_key, work_slug
 from ontology.namespaces import DCT, ORG, PG, PGID, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
 LEVELS = {
@@ -66,6 +67,22 @@ VERDICTS = {
 ONTOLOGY_DIR = Path(__file__).resolve().parent
 
 Term = NamedNode | Literal
+Chain = list[tuple[str, str, str | None]]  # (region name, level, GB/T 2260 code), nearest first
+DERIVED_PLAN_NOTE = (
+    "Known from the administrative chain only (the plan above one the corpus names, for the "
+    "same topic and period): no document of the corpus cites it."
+)
+
+
+@dataclass
+class PlanResource:
+    """What the builder knows of one plan resource, ingested or cited: its canonical title,
+    its region chain and whether a graph of its own describes it."""
+
+    title: str
+    chain: Chain
+    own: GraphBuffer | None = None
+    derived: bool = False  # implied by the chain of a plan below it, cited by no one
 
 
 def pg(name: str) -> NamedNode:
@@ -139,7 +156,10 @@ class DatasetBuilder:
         self.dataset = Dataset()
         self.vocab = self.dataset.graph(VOCABULARY_GRAPH)
         self.cited = self.dataset.graph(CITED_GRAPH)
-        self.cited_titles: dict[NamedNode, set[str]] = {}
+        self.cited_titles: dict[NamedNode, set[str]] = {}  # the printed forms of each
+        self.plans: dict[NamedNode, PlanResource] = {}
+        self.based_on: dict[NamedNode, set[NamedNode]] = {}
+        self.keys: dict[str, NamedNode] = {}  # plan key → plan IRI, of the plans added so far
 
     # --- plans ------------------------------------------------------------------------------
     def plan_iri(self, plan: Plan) -> NamedNode:
@@ -184,15 +204,20 @@ class DatasetBuilder:
         g = self.dataset.graph(self.graph_iri(plan))
         node = self.plan_iri(plan)
         document = pid("document/" + plan.source)
-        g.add(document, A, pg("SourceDocument"))
-        g.add(document, pg("sourceFile"), Literal(plan.source))
-        g.add(document, pg("sha256"), Literal(doc.sha256))
-        g.add(document, NamedNode(DCT + "format"), Literal(doc.source.format))
+        if plan.derived_from is None:  # else the local plan's graph describes the document
+            g.add(document, A, pg("SourceDocument"))
+            g.add(document, pg("sourceFile"), Literal(plan.source))
+            g.add(document, pg("sha256"), Literal(doc.sha256))
+            g.add(document, NamedNode(DCT + "format"), Literal(doc.source.format))
+        else:
+            self.keys[plan.key] = node
         g.add(node, A, pg("Plan"))
         g.add(node, DERIVED, document)
         g.add(node, NamedNode(DCT + "title"), zh(plan.title))
         g.add(node, pg("level"), pg(LEVELS[plan.level]))
         g.add(node, pg("jurisdiction"), self.region(plan))
+        self.plans[node] = PlanResource(canonical_title(plan.title), self.region_chain(plan), g)
+        self.keys.setdefault(plan.key, node)
         if plan.kind:
             g.add(node, pg("areaScheme"), NamedNode(area_schemes()[plan.kind]))
         if plan.period_start:
@@ -219,26 +244,64 @@ class DatasetBuilder:
         ctx.notes(node, plan.notes)
         return g.name.value
 
-    def region_chain(self, plan: Plan) -> list[tuple[str, str, str | None]]:
-        """The plan's region and its parents as (name, level, GB/T 2260 code), nearest first:
-        names from the corpus entry where it gives them, everything else from the gazetteer."""
-        if plan.level == "national":
+    def region_chain(self, plan: Plan) -> Chain:
+        """The plan's region and its parents, nearest first (see `chain`)."""
+        return self.chain(plan.region, plan.level, plan.key, plan.parent_region)
+
+    def chain(
+        self, region: str, level: str, key: str | None = None, parent: str | None = None
+    ) -> Chain:
+        """A region and its parents as (name, level, GB/T 2260 code), nearest first: names from
+        the corpus entry where it gives them, everything else from the gazetteer."""
+        if level == "national":
             return [("中国", "national", None)]
-        entry = self.corpus.get(plan.key)
-        where = gazetteer().find(plan.region)
+        entry = self.corpus.get(key or "")
+        where = gazetteer().find(region)
         parents = [(r.name, r.level, r.code) for r in where.parents] if where else []
         if entry and (entry.parent_region or entry.province):
             codes = {name: code for name, _, code in parents}
             stated = ((entry.parent_region, "municipal"), (entry.province, "provincial"))
             parents = [(n, lvl, codes.get(n)) for n, lvl in stated if n]
-        elif plan.parent_region and not parents:
-            parents = [(plan.parent_region, "municipal", None)]
+        elif parent and not parents:
+            parents = [(parent, "municipal", None)]
         code = where.region.code if where else None
-        return [(plan.region, plan.level, code), *parents, ("中国", "national", None)]
+        return [(region, level, code), *parents, ("中国", "national", None)]
+
+    def title_chain(self, title: str) -> Chain:
+        """The region chain of a cited plan, from the region its title begins with: a corpus
+        region (also by its short name, 番禺区 for 广州市番禺区), else the gazetteer's; [] when
+        the title names no region."""
+        t = canonical_title(title)
+        if t.startswith(NATIONAL):
+            return self.chain("中国", "national")
+        named = []
+        for e in self.corpus.values():
+            short = e.region.removeprefix(e.parent_region or "")
+            named += [(len(n), n, e) for n in {e.region, short} if n and t.startswith(n)]
+        if named:
+            entry = max(named, key=lambda x: x[0])[2]
+            return self.chain(entry.region, entry.level or region_level(entry.region), entry.key)
+        name = title_region(t) or self.named_region(t)
+        return self.chain(name, region_level(name)) if name else []
+
+    def named_region(self, title: str) -> str | None:
+        """A region of the corpus's chains the title names anywhere, by full or short name
+        (广东“十四五”规划纲要 → 广东省, 健康韶关行动 → 韶关市): the first, longest mention."""
+        names = {n for n in self.regions.slugs if n not in NATIONAL and gazetteer().find(n)}
+        hits = [
+            (title.find(short), -len(short), name)
+            for name in names
+            for short in {name, re.sub(r"(?:自治区|省|市|县|区)$", "", name)}
+            if len(short) >= 2 and short in title
+        ]
+        return min(hits)[2] if hits else None
 
     def region(self, plan: Plan) -> NamedNode:
         """The plan's region with its parents and codes, in the vocabulary graph."""
-        chain = self.region_chain(plan)
+        return self.region_node(self.region_chain(plan))
+
+    def region_node(self, chain: Chain) -> NamedNode:
+        """The first region of a chain, with its parents and codes, in the vocabulary graph."""
         nodes = [pid("region/" + self.regions.slug(name)) for name, _, _ in chain]
         for (name, level, code), r in zip(chain, nodes, strict=True):
             self.vocab.add(r, A, pg("Region"))
@@ -257,20 +320,80 @@ class DatasetBuilder:
         where = gazetteer().find(plan.region)
         return where.province.name if where and where.province else None
 
-    def cited_work(self, title: str, kind: str) -> NamedNode:
-        """The resource of a cited title; plans get the same IRI as when ingested."""
-        canonical = canonical_title(title)
+    def cited_work(
+        self,
+        title: str,
+        kind: str,
+        period: tuple[int, int] | None = None,
+        printed: str | None = None,
+    ) -> NamedNode:
+        """The resource of a cited title; plans get the same IRI as when ingested, whatever the
+        variant (see canonical_title, edition_title: a period-less development plan is the one
+        of the citing plan's period). Each printed form is kept for a skos:altLabel."""
+        canonical = edition_title(title, period) if kind == "plan" else canonical_title(title)
         if kind == "plan":
             node = pid("plan/" + self.regions.plan_slug(canonical))
             self.cited.add(node, A, pg("Plan"))
-            level = plan_level(canonical)
-            if level:
-                self.cited.add(node, pg("level"), pg(LEVELS[level]))
+            if node not in self.plans:
+                self.plans[node] = PlanResource(canonical, self.title_chain(canonical))
         else:
             node = pid("work/" + work_slug(canonical))
             self.cited.add(node, A, pg("Law" if kind == "law" else "Work"))
-        self.cited_titles.setdefault(node, set()).add(canonical)
+        self.cited_titles.setdefault(node, set()).add(
+            (printed or title) if kind == "plan" else canonical
+        )
         return node
+
+    def plan_node(self, title: str) -> NamedNode:
+        """The plan resource of a canonical title."""
+        return pid("plan/" + self.regions.plan_slug(title))
+
+    def link_upstream(self) -> None:
+        """pg:upstreamPlan from every development plan to the next plan up its region chain, for
+        the same topic and period (county → city → province → the national outline): the plan
+        its basis citations name at that region, else the one the chain implies (made a
+        resource when no one cites it). Plans are visited until no new one is implied."""
+        done: set[NamedNode] = set()
+        while todo := sorted(set(self.plans) - done, key=lambda n: n.value):
+            for node in todo:
+                done.add(node)
+                res = self.plans[node]
+                if len(res.chain) < 2 or not topic_plan(res.title):
+                    continue
+                up = self.upstream_of(node, res)
+                (res.own or self.cited).add(node, pg("upstreamPlan"), up)
+
+    def upstream_of(self, node: NamedNode, res: PlanResource) -> NamedNode:
+        """The plan one step up from a plan resource (see link_upstream)."""
+        name, level, _ = res.chain[1]
+        named = sorted(
+            (b for b in self.based_on.get(node, ()) if self.plans[b].chain[:1] == res.chain[1:2]),
+            key=lambda n: n.value,
+        )
+        if named:
+            return named[0]
+        title = regional_title(res.title, name, level == "national")
+        up = self.plan_node(title)
+        if up not in self.plans:
+            self.plans[up] = PlanResource(title, res.chain[1:], derived=True)
+        return up
+
+    def describe_plans(self) -> None:
+        """In the cited graph: the canonical title, level and jurisdiction of each plan with no
+        graph of its own; for every plan, the printed forms of its title as skos:altLabel."""
+        for node, res in self.plans.items():
+            printed = self.cited_titles.get(node, set())
+            if res.own is None:
+                self.cited.add(node, A, pg("Plan"))
+                self.cited.add(node, NamedNode(DCT + "title"), zh(res.title))
+                if res.chain:
+                    self.cited.add(node, pg("level"), pg(LEVELS[res.chain[0][1]]))
+                    self.cited.add(node, pg("jurisdiction"), self.region_node(res.chain))
+                if res.derived:
+                    comment = Literal(DERIVED_PLAN_NOTE, language="en")
+                    self.cited.add(node, NamedNode(RDFS + "comment"), comment)
+            for title in sorted(printed - {res.title}):
+                self.cited.add(node, NamedNode(SKOS + "altLabel"), zh(title))
 
     def indicator(self, phrase: str) -> NamedNode:
         """The shared indicator concept of a target's indicator phrase."""
@@ -345,8 +468,12 @@ class DatasetBuilder:
         for name in ("plangraph.ttl", "areas.ttl"):
             for t in parse(path=str(ONTOLOGY_DIR / name), format=RdfFormat.TURTLE):
                 onto.quads.add(Quad(t.subject, t.predicate, t.object, onto.name))
+        self.link_upstream()
+        self.describe_plans()
         for node, titles in self.cited_titles.items():
-            title = max(titles, key=lambda t: (len(t), t))
+            if node in self.plans:
+                continue
+            title = max((canonical_title(t) for t in titles), key=lambda t: (len(t), t))
             self.cited.add(node, NamedNode(DCT + "title"), zh(title))
             for other in titles - {title}:
                 self.cited.add(node, NamedNode(SKOS + "altLabel"), zh(other))
@@ -364,6 +491,8 @@ class _Context:
     def __init__(self, builder: DatasetBuilder, g: GraphBuffer, plan: Plan, doc: NamedNode):
         self.b, self.g, self.plan, self.doc = builder, g, plan, doc
         self.plan_node = builder.plan_iri(plan)
+        ends = (plan.period_start, plan.period_end)
+        self.period = (ends[0], ends[1]) if ends[0] and ends[1] else None
 
     def span(self, node: NamedNode, span: Span) -> None:
         s = NamedNode(node.value + "/span")
@@ -426,6 +555,11 @@ class _Context:
             g.add(node, pg("textStatus"), pg(TEXT_STATUSES[item.status]))
         if item.status_source:
             g.add(node, NamedNode(DCT + "source"), Literal(item.status_source))
+        if item.quoted_for:
+            key, area, goal = item.quoted_for
+            local = self.b.keys.get(key)
+            if local is not None:
+                g.add(node, DERIVED, NamedNode(f"{local.value}/area/{area}/goal/{goal}"))
         for k, target in enumerate(item.targets, 1):
             self.target(NamedNode(f"{node.value}/target/{k}"), node, target)
         self.notes(node, item.notes)
@@ -484,13 +618,15 @@ class _Context:
             g.add(node, pg("marker"), Literal(note.marker))
             g.add(node, pg("text"), zh(note.text))
             self.span(node, note.span)
+            self.citations(node, note.citations)
 
     def citations(self, parent: NamedNode, citations: list[Citation]) -> None:
         g = self.g
         own = canonical_title(self.plan.title)
+        period = self.period
         for k, c in enumerate(citations, 1):
             node = NamedNode(f"{parent.value}/citation/{k}")
-            work = self.b.cited_work(c.title, c.kind)
+            work = self.b.cited_work(c.title, c.kind, period, c.title + (c.draft or ""))
             g.add(parent, pg("hasCitation"), node)
             g.add(node, A, pg("Citation"))
             g.add(node, pg("citedWork"), work)
@@ -502,6 +638,7 @@ class _Context:
             g.add(self.plan_node, pg("cites"), work)
             if c.kind == "plan" and c.basis:
                 g.add(self.plan_node, pg("basedOn"), work)
+                self.b.based_on.setdefault(self.plan_node, set()).add(work)
             if c.kind == "plan" and self._is_predecessor(c.title):
                 g.add(self.plan_node, pg("supersedes"), work)
 
@@ -523,10 +660,10 @@ def build_dataset(
     alignments: Alignments | None = None,
 ) -> Dataset:
     """The whole dataset of the given parsed documents (owners named from the registry), of
-    the upstream plans shipped as data (the national outline), each in its own graph, and of
-    the alignments between their goals."""
+    the upstream plans (the national outline shipped as data, the plans quoted in footnotes),
+    each in its own graph, and of the alignments between their goals."""
     builder = DatasetBuilder(corpus, registry)
-    for doc in [*(upstream or []), *docs]:
+    for doc in [*docs, *(upstream or [])]:  # local plans first: quoted goals point at theirs
         builder.add_document(doc)
     if alignments:
         builder.add_alignments(alignments)

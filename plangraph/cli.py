@@ -387,7 +387,7 @@ def trace(settings: Settings, goal: str, store: Path | None) -> None:
         click.echo(f"{'  ' * k}  {g.text}")
         if step.compared:
             click.echo(f"{'  ' * k}  target: {step.compared}")
-    if len(steps) == 1:
+    if steps[-1].goal.level != "National":
         click.echo("  (no counterpart in the national outline: a local addition)")
 
 

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derive import derive
-from derive.alignment import Alignments, align
+from derive.alignment import Alignments, GoalRef, UpstreamNote, align
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
+from derive.quoted import quoted_plans
+from ingest.citations import canonical_title
 from ingest.config import read_toml, shape_error
 from ingest.corpus import load_corpus
+from ingest.model import Plan
 from ingest.parse import ParsedDocument, parse_document
+from ingest.quotations import find_quotations
 from ingest.upstream import read_outline
 from ontology.dataset import Dataset, build_dataset, write_graphs
 from plangraph.settings import Settings
@@ -70,6 +74,27 @@ def upstream_all(settings: Settings) -> list[ParsedDocument]:
     return [doc]
 
 
+def quoted_all(docs: list[ParsedDocument]) -> list[ParsedDocument]:
+    """The provincial and city plans the documents' footnotes quote (the Panyu plan's quote the
+    Guangdong and Guangzhou plans), as upstream plans whose goals are the quoted wordings."""
+    return [up for doc in docs for up in quoted_plans(doc)]
+
+
+def alignments_of(docs: list[ParsedDocument], outline: Plan, quoted: list[Plan]) -> Alignments:
+    """The alignments of the documents' goals and of the goals their footnotes quote."""
+    notes = [
+        UpstreamNote(
+            GoalRef(doc.plan.title, q.area, q.goal),
+            canonical_title(q.cited_title),
+            q.wording,
+            f"{q.local_plan} footnote {q.note}",
+        )
+        for doc in docs
+        for q in find_quotations(doc.plan)
+    ]
+    return align([d.plan for d in docs], outline, notes, quoted)
+
+
 @dataclass(frozen=True)
 class CorpusAlignments:
     """The corpus's alignments, with the plans' titles by corpus key and the outline's title."""
@@ -82,9 +107,12 @@ class CorpusAlignments:
 def alignments_for(settings: Settings) -> CorpusAlignments:
     """Parse the corpus and align its goals (no owners needed): for scoring the alignment."""
     corpus = load_corpus(settings.corpus)
-    plans = [derive(parse_document(e.path, corpus).plan) for e in corpus]
+    docs = [parse_document(e.path, corpus) for e in corpus]
+    for doc in docs:
+        derive(doc.plan)
     outline = upstream_all(settings)[0].plan
-    return CorpusAlignments(align(plans, outline), {p.key: p.title for p in plans}, outline.title)
+    found = alignments_of(docs, outline, [d.plan for d in quoted_all(docs)])
+    return CorpusAlignments(found, {d.plan.key: d.plan.title for d in docs}, outline.title)
 
 
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
@@ -92,9 +120,10 @@ def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
     alignments of their goals with the national outline's."""
     corpus = load_corpus(settings.corpus)
     registry = ownership(settings).registry
-    upstream = upstream_all(settings)
-    links = align([d.plan for d in docs], upstream[0].plan)
-    return build_dataset(docs, corpus, registry, upstream, links)
+    outline = upstream_all(settings)
+    quoted = quoted_all(docs)
+    links = alignments_of(docs, outline[0].plan, [q.plan for q in quoted])
+    return build_dataset(docs, corpus, registry, [*outline, *quoted], links)
 
 
 def build(

@@ -94,13 +94,13 @@ class AlignmentNetwork:
         return sorted(out, key=lambda c: (-len(c.members), c.canonical.iri))
 
     def trace(self, iri: str) -> list[Step]:
-        """The way up from a goal to a national goal, over alignments that each climb a level:
-        the path with the most steps (county → city → province → nation where the data has
-        them), the best scored among equals; only the goal itself when none reaches the outline."""
+        """The way up from a goal over alignments that each climb a level: to a national goal
+        where one is reached, by the path with the most steps (county → city → province →
+        nation where the data has them), the best scored among equals; else as far as it goes."""
         if iri not in self.goals:
             raise KeyError(iri)
         best: list[str] = [iri]
-        best_key = (0, 0.0)
+        best_key = (False, 1, 0.0)
         stack = [[iri]]
         while stack:
             path = stack.pop()

@@ -83,8 +83,10 @@ def test_get_post_form_and_post_direct_agree(client):
         )
     )
     titles = sorted(r["title"] for r in by_get)
-    # the four seed plans and the national outline, shipped as data (data/upstream/)
-    assert len(titles) == 5 and "鹿寨县妇女发展规划（2021—2030年）" in titles
+    # the four seed plans, the national outline, shipped as data (data/upstream/), and the
+    # Guangdong and Guangzhou plans as the Panyu plan's footnotes quote them
+    assert len(titles) == 7 and "鹿寨县妇女发展规划（2021—2030年）" in titles
+    assert "广东省妇女发展规划（2021—2030年）" in titles
     assert "中国妇女发展纲要（2021—2030年）" in titles
     assert by_get == by_form == by_body
 
@@ -179,7 +181,7 @@ def test_content_negotiation(client, query, accept, expected):
     assert response.headers["content-type"].split(";")[0] == expected
     answer = parse_answer(expected, response.content)
     if query is SELECT:
-        assert len(answer) == 5 and "鹿寨县妇女发展规划（2021—2030年）" in answer
+        assert len(answer) == 7 and "鹿寨县妇女发展规划（2021—2030年）" in answer
     elif query is ASK:
         assert answer is True
     else:
@@ -217,7 +219,9 @@ def test_service_description(client):
     assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
     assert (service, sd.feature, sd.UnionDefaultGraph) in g
     names = {str(n) for n in g.objects(None, sd.name)}
-    assert LUZHAI in names and len(names) == 10  # with the outline's and the alignments
+    # with the graphs of the national outline, of the two plans Panyu's footnotes quote and of
+    # the alignments
+    assert LUZHAI in names and len(names) == 12
 
 
 def test_contract_prefixes_are_predeclared(client):
@@ -255,7 +259,7 @@ def test_results_are_capped_and_say_so(client):
     assert response.headers["x-result-limit"] == "10000"
     assert doc["plangraph"] == {"truncated": True, "limit": 10_000}
     small = client.get("/sparql", params={"query": SELECT})
-    assert "x-result-truncated" not in small.headers and small.headers["x-result-rows"] == "5"
+    assert "x-result-truncated" not in small.headers and small.headers["x-result-rows"] == "7"
 
 
 # --- the Graph Store Protocol, read only ----------------------------------------------------

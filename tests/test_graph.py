@@ -59,10 +59,12 @@ def test_one_named_graph_per_plan(store_dir):
         store,
         "SELECT ?g (COUNT(DISTINCT ?p) AS ?plans) WHERE { GRAPH ?g { ?p pg:hasArea ?a } } GROUP BY ?g ORDER BY ?g",
     )
-    assert [r[1] for r in result.rows] == ["1"] * 5
+    assert [r[1] for r in result.rows] == ["1"] * 7
     assert [r[0].rsplit("/", 1)[-1] for r in result.rows] == [
         "china-women-outline-2021-2030",  # the national outline, from data/upstream/
+        "guangdong-women-2021-2030",  # quoted in the Panyu plan's footnotes
         "guangzhou-panyu-women-2021-2030",
+        "guangzhou-women-2021-2030",
         "jiangmen-kaiping-women-2021-2030",
         "liuzhou-luzhai-women-2021-2030",
         "shaoguan-qujiang-women-2021-2030",
