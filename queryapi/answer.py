@@ -3,6 +3,7 @@ SPARQL endpoint through SPARQLWrapper, serialised the same way for both."""
 
 from __future__ import annotations
 
+import re
 import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,15 +134,21 @@ class LocalBackend:
             raise QueryFailed(Failure(500, "store-error", f"{self.store_dir}: {err}")) from None
 
 
-def _values_clause(job: Job) -> str:
-    """A remote endpoint takes no substitutions: the bound variables go as a trailing VALUES
-    clause of terms written by pyoxigraph (N-Triples syntax, escaped), never as raw input."""
+def _remote_text(job: Job) -> str:
+    """The query text for a remote endpoint, which takes no substitutions: the bound variables
+    go as a VALUES block of terms written by pyoxigraph (N-Triples syntax, escaped, never raw
+    input) at the start of the outermost WHERE group, so the group's filters see them."""
+    text = job.query.text
     if not job.substitutions:
-        return ""
+        return text
     bound = substitutions(job)
     names = " ".join(str(v) for v in bound)
     terms = " ".join(str(t) for t in bound.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}"
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+    if where is None:
+        return f"{text}\n{block}"
+    return text[: where.end()] + block + text[where.end() :]
 
 
 @dataclass
@@ -159,7 +166,7 @@ class RemoteBackend:
         client = SPARQLWrapper(self.endpoint)
         prologue = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
         prologue += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-        client.setQuery(prologue + job.query.text + _values_clause(job))
+        client.setQuery(prologue + _remote_text(job))
         client.setMethod("POST")
         client.setRequestMethod(POSTDIRECTLY)
         # The pool's deadline stops the query; the socket waits longer so the two never race.

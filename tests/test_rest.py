@@ -346,3 +346,38 @@ def test_openapi_lists_every_endpoint_with_its_model(client):
     assert "/api/queries/text-search" in schema["paths"]
     word = schema["paths"]["/api/queries/text-search"]["get"]["parameters"]
     assert "word" in {p["name"] for p in word}
+
+
+def test_search_index_lives_in_each_store_generation(tmp_path):
+    """A build writes the index into the generation it swaps in, beside the store's files, so
+    the swap replaces both; the previous generation keeps its own for readers still on it."""
+    from plangraph.pipeline import build
+    from queryapi.search import SEARCH_FILE, search
+    from queryapi.store import generation_dir, open_store, run_query
+
+    store = tmp_path / "store"
+    build(Settings.from_env(), store=store)
+    first = generation_dir(store)
+    assert (first / SEARCH_FILE).is_file()
+    build(Settings.from_env(), store=store)
+    second = generation_dir(store)
+    assert second != first and (second / SEARCH_FILE).is_file() and (first / SEARCH_FILE).is_file()
+    assert run_query(open_store(store), "ASK { ?s ?p ?o }").boolean
+    found = search(second / SEARCH_FILE, MATERNAL, limit=1000)
+    assert found.total == len(found.hits) > 20
+
+
+def test_rest_over_a_remote_endpoint_answers_as_over_the_store(
+    client, slugs, pushed_oxigraph, built_store
+):
+    """Over --endpoint the bound values go as a VALUES block of escaped terms at the start of
+    the query's WHERE group; the answers are the same. Search needs the embedded store's index: 503 in the one shape."""
+    urls = [f"/api/plan/{slugs['luzhai']}", f"/api/plan/{slugs['panyu']}/area/1/measure/3"]
+    urls += ["/api/queries/text-search?word=%E5%AD%95%E4%BA%A7%E5%A6%87"]
+    with (
+        plangraph_serve(built_store, "--endpoint", pushed_oxigraph.sparql) as remote,
+        httpx.Client(base_url=remote.url, timeout=30) as other,
+    ):
+        for url in urls:
+            assert get(other, url) == get(client, url), url
+        assert_error(other.get("/api/search?q=x"), 503, "no-search-index")
