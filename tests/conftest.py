@@ -39,6 +39,17 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+@pytest.fixture(scope="module")
+def pushed_oxigraph(built_store, tmp_path_factory):
+    """A real `oxigraph serve` holding the four plans, pushed graph by graph by `plangraph push`."""
+    from queryapi.push import push_store
+    from queryapi.store import open_store
+
+    with oxigraph_serve(tmp_path_factory.mktemp("remote")) as remote:
+        push_store(open_store(built_store), remote.store_url)
+        yield remote
+
+
 # --- W3C protocol tests: a per-category tally, printed at the end of the session ---------
 #
 # test_w3c_protocol.py marks each case with @pytest.mark.w3c(units=[category, ...]), runs it

@@ -16,24 +16,13 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from tests.servers import listening, oxigraph_serve, plangraph_serve
+from tests.servers import listening, plangraph_serve
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 PLANS = "SELECT DISTINCT ?plan ?title WHERE { ?plan pg:hasArea ?area ; dcterms:title ?title }"
 LUZHAI = "https://w3id.org/plangraph/id/graph/liuzhou-luzhai-women-2021-2030"
 TIMEOUT = 3  # the test server's deadline, seconds
-
-
-@pytest.fixture(scope="module")
-def pushed_oxigraph(built_store, tmp_path_factory):
-    """A real `oxigraph serve` holding the four plans, pushed graph by graph by `plangraph push`."""
-    from queryapi.push import push_store
-    from queryapi.store import open_store
-
-    with oxigraph_serve(tmp_path_factory.mktemp("remote")) as remote:
-        push_store(open_store(built_store), remote.store_url)
-        yield remote
 
 
 @pytest.fixture(scope="module", params=["store", "endpoint"])
