@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph.settings import Settings
-from queryapi import graph_store, sparql_endpoint
+from queryapi import graph_store, sparql_endpoint, web
 from queryapi.cache import AnswerCache
 from queryapi.errors import error_response, install_error_handlers
 from queryapi.http import AppState
@@ -62,12 +62,14 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="plangraph",
         description="Chinese development plans as an RDF knowledge graph: SPARQL 1.1 endpoint "
-        "at /sparql, Graph Store Protocol (read) at /store.",
+        "at /sparql, Graph Store Protocol (read) at /store, the web page at /.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
     app.include_router(sparql_endpoint.router)
     app.include_router(graph_store.router)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -1,0 +1,58 @@
+// The department view: every department with its load, and one department's goals and measures
+// across plans, as lead or support, with basis and confidence.
+
+import { getAll, getJSON } from "./api.js";
+import { h } from "./dom.js";
+import { t, term } from "./i18n.js";
+import { hrefOf, PGID } from "./links.js";
+import { crumbs, fmt } from "./plans_view.js";
+import { sortableTable } from "./table.js";
+
+const idOf = (iri) => (iri.startsWith(`${PGID}department/`) ? iri.slice(`${PGID}department/`.length) : iri);
+
+export async function departmentList(main) {
+  const rows = await getAll("/api/departments");
+  main.replaceChildren(
+    h("h1", {}, t("dept.title")),
+    sortableTable(
+      [t("dept.name"), t("dept.type"), t("dept.jurisdiction"), t("dept.leads"), t("dept.supports")],
+      rows.map((d) => [
+        { text: d.label, node: h("a", { href: `#/department/${idOf(d.iri)}`, class: "department-link" }, d.label) },
+        d.departmentTypeLabel ?? term("", d.departmentType),
+        d.jurisdictionLabel ?? "",
+        { text: String(d.leads ?? 0), sort: Number(d.leads ?? 0) },
+        { text: String(d.supports ?? 0), sort: Number(d.supports ?? 0) },
+      ]),
+      { id: "department-table" },
+    ),
+  );
+}
+
+export async function departmentView(main, _params, id) {
+  const d = await getJSON(`/api/department/${id}`);
+  const items = d.responsibilities ?? d.items ?? [];
+  const lead = items.filter((r) => r.role === "Lead");
+  const support = items.filter((r) => r.role !== "Lead");
+  main.replaceChildren(
+    crumbs([[t("dept.title"), "#/departments"]]),
+    h("h1", {}, d.label),
+    h("p", { class: "muted" }, [d.departmentTypeLabel, d.jurisdictionLabel].filter(Boolean).join(" · ")),
+    h("h2", {}, `${t("dept.leads")} (${lead.length})`), table(lead, "lead-table"),
+    h("h2", {}, `${t("dept.supports")} (${support.length})`), table(support, "support-table"),
+  );
+}
+
+function table(rows, id) {
+  if (!rows.length) return h("p", { class: "muted" }, t("none"));
+  return sortableTable(
+    [t("dept.plan"), t("dept.area"), t("dept.item"), t("owner.basis"), t("owner.confidence")],
+    rows.map((r) => [
+      r.planTitle ?? "",
+      r.areaLabel ?? "",
+      { text: r.itemLabel ?? r.item, node: h("a", { href: hrefOf(r.item) }, r.itemLabel ?? r.item) },
+      term("basis", r.basis),
+      { text: fmt(r.confidence), sort: Number(r.confidence ?? 0) },
+    ]),
+    { id },
+  );
+}

@@ -1,0 +1,186 @@
+// The plan browser: plans → a plan's areas → an area's goals and measures → one goal or measure
+// with its owners, targets, alignments and its source sentence highlighted in its paragraph.
+
+import { getAll, getJSON } from "./api.js";
+import { h, marked, utf16Index } from "./dom.js";
+import { lang, t, term } from "./i18n.js";
+import { hrefOf, PGID } from "./links.js";
+import { sortableTable } from "./table.js";
+
+/** The last path segment of a plan IRI: the slug of /api/plan/{slug}. */
+export function slugOf(iri) {
+  return iri.startsWith(`${PGID}plan/`) ? iri.slice(`${PGID}plan/`.length).split("/")[0] : iri;
+}
+
+const period = (p) => [p.periodStart, p.periodEnd].filter(Boolean).join("—");
+
+export async function homeView(main, params) {
+  await planList(main, params);
+  main.prepend(h("section", { class: "intro" }, h("h1", {}, t("home.title")), h("p", {}, t("home.lead"))));
+  main.querySelector("h1 + p + h1, .intro + h1")?.remove();
+}
+
+export async function planList(main) {
+  const plans = await getAll("/api/plans");
+  const rows = plans.map((p) => [
+    { text: p.title, node: h("a", { href: `#/plan/${slugOf(p.iri)}`, class: "plan-link" }, p.title) },
+    p.jurisdictionLabel ?? "",
+    term("level", p.level),
+    period(p),
+    { text: String(p.areas ?? ""), sort: Number(p.areas ?? 0) },
+  ]);
+  main.replaceChildren(
+    h("h1", {}, t("plans.title")),
+    sortableTable([t("plans.title"), t("plans.region"), t("plans.level"), t("plans.period"), t("plans.areas")], rows, { id: "plan-table" }),
+  );
+}
+
+export async function planView(main, _params, slug) {
+  const plan = await getJSON(`/api/plan/${slug}`);
+  const areas = plan.areas ?? [];
+  const facts = [
+    [t("plans.region"), plan.jurisdictionLabel],
+    [t("plans.level"), term("level", plan.level)],
+    [t("plans.period"), period(plan)],
+    [t("plans.identifier"), plan.identifier],
+    [t("plans.issued"), plan.issued],
+  ];
+  main.replaceChildren(
+    crumbs([[t("plans.title"), "#/plans"]]),
+    h("h1", {}, plan.title),
+    dl(facts),
+    links(t("plans.basedOn"), plan.basedOn),
+    links(t("plans.supersedes"), plan.supersedes),
+    h("h2", {}, t("plans.areas")),
+    h("ol", { class: "areas", id: "area-list" }, areas.map((a) =>
+      h("li", {},
+        h("a", { href: `#/plan/${slug}/area/${a.sequence}`, class: "area-link" }, a.label),
+        " ", areaType(a),
+        h("span", { class: "muted" }, ` ${t("plans.goals")} ${a.goals ?? 0} · ${t("plans.measures")} ${a.measures ?? 0}`)),
+    )),
+  );
+}
+
+export async function areaView(main, _params, slug, n) {
+  const area = await getJSON(`/api/plan/${slug}/area/${n}`);
+  const items = area.items ?? [...(area.goals ?? []), ...(area.measures ?? [])];
+  const goals = items.filter((i) => i.kind === "goal");
+  const measures = items.filter((i) => i.kind === "measure");
+  const list = (kind, rows) => h("ol", { class: `items ${kind}s`, id: `${kind}-list` }, rows.map((i) =>
+    h("li", { value: i.sequence },
+      h("a", { href: `#/plan/${slug}/area/${n}/${kind}/${i.sequence}`, class: `${kind}-link` },
+        i.number ? h("span", { class: "num" }, `${i.number} `) : null, i.label ?? ""),
+      i.leadLabel ? h("span", { class: "lead muted" }, ` · ${t("role.Lead")}: ${i.leadLabel}`) : null,
+    )));
+  main.replaceChildren(
+    crumbs([[t("plans.title"), "#/plans"], [area.planTitle ?? slug, `#/plan/${slug}`]]),
+    h("h1", {}, area.label, " ", areaType(area)),
+    h("h2", {}, t("area.goals")), list("goal", goals),
+    h("h2", {}, t("area.measures")), list("measure", measures),
+  );
+}
+
+export async function itemView(main, _params, slug, n, kind, k) {
+  const item = await getJSON(`/api/plan/${slug}/area/${n}/${kind}/${k}`);
+  main.replaceChildren(
+    crumbs([[t("plans.title"), "#/plans"], [item.planTitle ?? slug, `#/plan/${slug}`],
+      [item.areaLabel ?? n, `#/plan/${slug}/area/${n}`]]),
+    h("p", { class: "kind muted" }, t(`item.${kind}`), item.number ? ` ${item.number}` : ""),
+    h("h1", { id: "item-label" }, item.label ?? ""),
+    section(t("item.owners"), "owners", owners(item.owners ?? [])),
+    section(t("item.targets"), "targets", targets(item.targets ?? [])),
+    kind === "goal" ? section(t("item.alignments"), "alignments", alignments(item.alignments ?? [])) : null,
+    section(t("item.source"), "source", source(item)),
+  );
+}
+
+function owners(rows) {
+  if (!rows.length) return h("p", { class: "muted" }, t("none"));
+  return sortableTable(
+    [t("owner.department"), t("owner.role"), t("owner.basis"), t("owner.confidence"), t("owner.evidence")],
+    rows.map((o) => [
+      { text: o.departmentLabel ?? o.department, node: h("a", { href: hrefOf(o.department), class: "department-link" }, o.departmentLabel ?? o.department) },
+      { text: term("role", o.role), node: h("span", { class: `role role-${o.role}` }, term("role", o.role)) },
+      { text: term("basis", o.basis), node: h("span", { class: `basis basis-${o.basis}` }, term("basis", o.basis)) },
+      { text: fmt(o.confidence), sort: Number(o.confidence ?? 0), node: confidence(o.confidence) },
+      { text: o.evidence ?? "", node: h("span", { class: "evidence" }, o.evidence ?? "") },
+    ]),
+    { id: "owner-table" },
+  );
+}
+
+function targets(rows) {
+  if (!rows.length) return h("p", { class: "muted" }, t("none"));
+  return sortableTable(
+    [t("target.indicator"), t("target.comparator"), t("target.value"), t("target.year")],
+    rows.map((r) => [
+      r.indicator ? { text: r.indicatorLabel ?? r.indicator, node: h("a", { href: hrefOf(r.indicator) }, r.indicatorLabel ?? r.indicator) } : (r.phrase ?? ""),
+      term("cmp", r.comparator),
+      { text: `${fmt(r.value)}${r.unit ?? ""}`, sort: Number(r.value) },
+      r.year ?? "",
+    ]),
+    { id: "target-table" },
+  );
+}
+
+function alignments(rows) {
+  if (!rows.length) return h("p", { class: "muted" }, t("none"));
+  return sortableTable(
+    [t("align.goal"), t("align.plan"), t("align.score"), t("align.comparison"), t("align.method")],
+    rows.map((a) => [
+      { text: a.toGoalLabel ?? a.toGoal, node: h("a", { href: hrefOf(a.toGoal) }, a.toGoalLabel ?? a.toGoal) },
+      a.toPlanTitle ?? "",
+      { text: fmt(a.score), sort: Number(a.score ?? 0) },
+      term("comparison", a.comparison),
+      a.method ?? "",
+    ]),
+    { id: "alignment-table" },
+  );
+}
+
+/** The paragraph around the item, its own sentence marked; the item's text when there is none. */
+function source(item) {
+  const src = item.source ?? {};
+  const paragraph = src.paragraph ?? src.text;
+  const where = h("p", { class: "muted where" },
+    `${t("item.sourceFile")}: ${src.file ?? item.file ?? ""}`, (src.line ?? item.line) ? ` · ${t("item.line")} ${src.line ?? item.line}` : "");
+  if (paragraph == null) return [h("blockquote", { id: "source-paragraph" }, h("mark", { class: "source" }, item.text ?? "")), where];
+  const start = utf16Index(paragraph, src.start ?? 0);
+  const end = utf16Index(paragraph, src.end ?? paragraph.length);
+  return [h("blockquote", { id: "source-paragraph" }, marked(paragraph, [[start, end]], "source")), where];
+}
+
+function confidence(value) {
+  if (value == null) return "";
+  const v = Number(value);
+  return h("span", { class: "confidence", title: fmt(v) },
+    h("span", { class: "bar" }, h("span", { style: `width:${Math.round(v * 100)}%` })), ` ${fmt(v)}`);
+}
+
+function areaType(a) {
+  const label = lang() === "en" ? (a.areaTypeLabelEn ?? a.areaTypeLabel) : a.areaTypeLabel;
+  return label ? h("span", { class: "tag", title: t("area.type") }, label) : null;
+}
+
+function links(label, list) {
+  if (!list?.length) return null;
+  return h("p", {}, `${label}: `, list.map((p, i) => [i ? "、" : "", h("a", { href: hrefOf(p.iri) }, p.title ?? p.iri)]));
+}
+
+export function crumbs(pairs) {
+  return h("nav", { class: "crumbs" }, pairs.map(([label, href], i) => [i ? " › " : "", h("a", { href }, label)]));
+}
+
+export function dl(pairs) {
+  return h("dl", { class: "facts" }, pairs.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+function section(title, id, body) {
+  return h("section", { id, class: "block" }, h("h2", {}, title), body);
+}
+
+export function fmt(x) {
+  if (x == null || x === "") return "";
+  const n = Number(x);
+  return Number.isFinite(n) ? String(Math.round(n * 1000) / 1000) : String(x);
+}
