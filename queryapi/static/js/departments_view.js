@@ -3,7 +3,7 @@
 
 import { getAll, getJSON } from "./api.js";
 import { h } from "./dom.js";
-import { t, term } from "./i18n.js";
+import { lang, t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
 import { crumbs, fmt } from "./plans_view.js";
 import { sortableTable } from "./table.js";
@@ -18,7 +18,7 @@ export async function departmentList(main) {
       [t("dept.name"), t("dept.type"), t("dept.jurisdiction"), t("dept.leads"), t("dept.supports")],
       rows.map((d) => [
         { text: d.label, node: h("a", { href: `#/department/${idOf(d.iri)}`, class: "department-link" }, d.label) },
-        d.departmentTypeLabel ?? term("", d.departmentType),
+        d.departmentTypeLabel ?? "",
         d.jurisdictionLabel ?? "",
         { text: String(d.leads ?? 0), sort: Number(d.leads ?? 0) },
         { text: String(d.supports ?? 0), sort: Number(d.supports ?? 0) },
@@ -30,13 +30,12 @@ export async function departmentList(main) {
 
 export async function departmentView(main, _params, id) {
   const d = await getJSON(`/api/department/${id}`);
-  const items = d.responsibilities ?? d.items ?? [];
-  const lead = items.filter((r) => r.role === "Lead");
-  const support = items.filter((r) => r.role !== "Lead");
+  const lead = d.leads ?? [];
+  const support = d.supports ?? [];
   main.replaceChildren(
     crumbs([[t("dept.title"), "#/departments"]]),
     h("h1", {}, d.label),
-    h("p", { class: "muted" }, [d.departmentTypeLabel, d.jurisdictionLabel].filter(Boolean).join(" · ")),
+    h("p", { class: "muted" }, [lang() === "en" ? (d.departmentTypeLabelEn ?? d.departmentTypeLabel) : d.departmentTypeLabel, d.jurisdictionLabel, d.altLabels].filter(Boolean).join(" · ")),
     h("h2", {}, `${t("dept.leads")} (${lead.length})`), table(lead, "lead-table"),
     h("h2", {}, `${t("dept.supports")} (${support.length})`), table(support, "support-table"),
   );
@@ -45,13 +44,14 @@ export async function departmentView(main, _params, id) {
 function table(rows, id) {
   if (!rows.length) return h("p", { class: "muted" }, t("none"));
   return sortableTable(
-    [t("dept.plan"), t("dept.area"), t("dept.item"), t("owner.basis"), t("owner.confidence")],
+    [t("dept.plan"), t("dept.kind"), t("dept.item"), t("owner.basis"), t("owner.confidence"), t("owner.evidence")],
     rows.map((r) => [
       r.planTitle ?? "",
-      r.areaLabel ?? "",
-      { text: r.itemLabel ?? r.item, node: h("a", { href: hrefOf(r.item) }, r.itemLabel ?? r.item) },
+      term("kind", r.kind),
+      { text: r.label ?? r.iri, node: h("a", { href: hrefOf(r.iri), class: "item-link" }, r.label ?? r.iri) },
       term("basis", r.basis),
       { text: fmt(r.confidence), sort: Number(r.confidence ?? 0) },
+      { text: r.evidence ?? "", node: h("span", { class: "evidence" }, r.evidence ?? "") },
     ]),
     { id },
   );

@@ -28,18 +28,23 @@ export async function indicatorList(main) {
 
 export async function indicatorView(main, _params, id) {
   const ind = await getJSON(`/api/indicator/${id}`);
-  const targets = ind.targets ?? [];
+  // The local plans' targets, then the upstream plans' (each once).
+  const upstreamIris = new Set((ind.upstream ?? []).map((r) => r.iri));
+  const targets = [...(ind.targets ?? []).filter((r) => !upstreamIris.has(r.iri)), ...(ind.upstream ?? [])];
+  const isUpstream = (r) => upstreamIris.has(r.iri);
   const byUnit = new Map();
   for (const r of targets) {
+    if (r.value == null) continue;
     if (!byUnit.has(r.unit ?? "")) byUnit.set(r.unit ?? "", []);
     byUnit.get(r.unit ?? "").push(r);
   }
   const charts = [...byUnit].map(([unit, rows]) => {
-    const up = rows.find((r) => r.upstream) ?? null;
+    const up = rows.find(isUpstream) ?? null;
     const bars = rows.map((r) => ({
-      label: r.planTitle ?? r.plan, value: Number(r.value), comparator: r.comparator, unit, upstream: Boolean(r.upstream),
+      label: r.planTitle ?? r.plan, value: Number(r.value), comparator: r.comparator, unit, upstream: isUpstream(r),
     }));
-    return h("figure", { class: "indicator-chart" }, targetChart(bars, up && { ...up, value: Number(up.value), unit }, t("ind.upstreamLine")),
+    return h("figure", { class: "indicator-chart" },
+      targetChart(bars, up && { ...up, value: Number(up.value), unit }, t("ind.upstreamLine")),
       h("figcaption", {}, `${t("ind.chart")}${unit ? ` (${t("ind.unit")}: ${unit})` : ""}`));
   });
   main.replaceChildren(
@@ -47,13 +52,14 @@ export async function indicatorView(main, _params, id) {
     h("h1", {}, ind.label),
     ...charts,
     sortableTable(
-      [t("target.plan"), t("target.comparator"), t("target.value"), t("target.year"), t("align.goal")],
+      [t("target.plan"), t("plans.level"), t("target.comparator"), t("target.value"), t("target.year"), t("align.goal")],
       targets.map((r) => [
         r.planTitle ?? r.plan,
+        term("level", r.level),
         term("cmp", r.comparator),
         { text: `${fmt(r.value)}${r.unit ?? ""}`, sort: Number(r.value) },
         r.year ?? "",
-        r.goal ? { text: r.goalLabel ?? r.goal, node: h("a", { href: hrefOf(r.goal) }, r.goalLabel ?? r.goal) } : "",
+        r.item ? { text: r.itemLabel ?? r.item, node: h("a", { href: hrefOf(r.item) }, r.itemLabel ?? r.item) } : "",
       ]),
       { id: "indicator-targets" },
     ),

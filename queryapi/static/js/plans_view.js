@@ -50,6 +50,7 @@ export async function planView(main, _params, slug) {
     h("h1", {}, plan.title),
     dl(facts),
     links(t("plans.basedOn"), plan.basedOn),
+    links(t("plans.upstream"), plan.upstreamPlan),
     links(t("plans.supersedes"), plan.supersedes),
     h("h2", {}, t("plans.areas")),
     h("ol", { class: "areas", id: "area-list" }, areas.map((a) =>
@@ -63,9 +64,8 @@ export async function planView(main, _params, slug) {
 
 export async function areaView(main, _params, slug, n) {
   const area = await getJSON(`/api/plan/${slug}/area/${n}`);
-  const items = area.items ?? [...(area.goals ?? []), ...(area.measures ?? [])];
-  const goals = items.filter((i) => i.kind === "goal");
-  const measures = items.filter((i) => i.kind === "measure");
+  const goals = area.goals ?? [];
+  const measures = area.measures ?? [];
   const list = (kind, rows) => h("ol", { class: `items ${kind}s`, id: `${kind}-list` }, rows.map((i) =>
     h("li", { value: i.sequence },
       h("a", { href: `#/plan/${slug}/area/${n}/${kind}/${i.sequence}`, class: `${kind}-link` },
@@ -138,16 +138,19 @@ function alignments(rows) {
   );
 }
 
-/** The paragraph around the item, its own sentence marked; the item's text when there is none. */
+/** The paragraph around the item, its own passage marked; the item's text when there is none. */
 function source(item) {
   const src = item.source ?? {};
-  const paragraph = src.paragraph ?? src.text;
   const where = h("p", { class: "muted where" },
-    `${t("item.sourceFile")}: ${src.file ?? item.file ?? ""}`, (src.line ?? item.line) ? ` · ${t("item.line")} ${src.line ?? item.line}` : "");
-  if (paragraph == null) return [h("blockquote", { id: "source-paragraph" }, h("mark", { class: "source" }, item.text ?? "")), where];
-  const start = utf16Index(paragraph, src.start ?? 0);
-  const end = utf16Index(paragraph, src.end ?? paragraph.length);
-  return [h("blockquote", { id: "source-paragraph" }, marked(paragraph, [[start, end]], "source")), where];
+    `${t("item.sourceFile")}: ${src.file ?? ""}`, src.line ? ` · ${t("item.line")} ${src.line}` : "",
+    src.file ? ` · ${src.start}–${src.end}` : "");
+  if (src.paragraph == null) {
+    return [h("blockquote", { id: "source-paragraph" }, h("mark", { class: "source" }, src.text ?? item.text ?? "")), where];
+  }
+  // The server's offsets count code points; the browser's strings count UTF-16 units.
+  const start = utf16Index(src.paragraph, src.highlightStart ?? 0);
+  const end = utf16Index(src.paragraph, src.highlightEnd ?? [...src.paragraph].length);
+  return [h("blockquote", { id: "source-paragraph" }, marked(src.paragraph, [[start, end]], "source")), where];
 }
 
 function confidence(value) {

@@ -1,0 +1,96 @@
+"""The web page at `/` in a real headless Chromium (Debian's) against a real `plangraph serve`
+on the built store: the analyst's tour, the shareable query URL, no request leaving the server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser import CHROMIUM, MEASURE, chromium, expect_timeout, new_page, tour
+from tests.servers import Server, plangraph_serve
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"Debian's chromium is not installed ({CHROMIUM}): `apt-get install -y chromium`; "
+    ".ci/run installs it",
+)
+
+
+@pytest.fixture(scope="module")
+def server(built_store: Path) -> Iterator[Server]:
+    with plangraph_serve(built_store) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    expect_timeout(10_000)
+    with chromium() as browser:
+        yield browser
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])
+
+
+def test_page_and_its_files_come_from_the_package(server: Server) -> None:
+    page = httpx.get(f"{server.url}/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    scripts = [
+        "/static/js/main.js",
+        "/static/vendor/codemirror/codemirror.js",
+        "/static/vendor/codemirror/sparql.js",
+        "/static/vendor/codemirror/codemirror.css",
+    ]
+    for path in scripts:
+        assert f'"{path}"' in page.text, path
+    for path in [*scripts, "/static/vendor/codemirror/LICENSE", "/static/vendor/README.md"]:
+        assert httpx.get(f"{server.url}{path}").status_code == 200, path
+    missing = httpx.get(f"{server.url}/static/no-such.js")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
+
+
+def test_the_analysts_tour(server: Server, browser: Browser, tmp_path: Path) -> None:
+    seen = tour(browser, server.url, tmp_path)
+    names = [p.stem for p in seen.screenshots]
+    assert names == [
+        "sparql",
+        "plan",
+        "area",
+        "measure",
+        "department",
+        "indicator",
+        "search",
+        "measure-en",
+    ]
+    for path in seen.screenshots:
+        assert png_size(path) == (1280, 860), path
+    rows = list(csv.DictReader(io.StringIO(seen.csv)))
+    assert set(rows[0]) == {"plan", "sequence", "number", "measure"}
+    luzhai = [r for r in rows if r["plan"].startswith("鹿寨县")]
+    assert any(r["measure"] == MEASURE for r in luzhai), luzhai[:3]
+    assert len(rows) > 40
+    outside = [u for u in seen.requests if not u.startswith((server.url, "blob:", "data:"))]
+    assert not outside, outside
+
+
+def test_a_query_url_opens_and_runs_it(server: Server, browser: Browser) -> None:
+    query = "SELECT ?title WHERE { ?p pg:hasArea ?a ; dcterms:title ?title } GROUP BY ?title"
+    page = new_page(browser)
+    page.goto(f"{server.url}/?query={quote(query)}")
+    expect(page.locator("#result-table tbody tr")).to_have_count(5)
+    expect(page.locator("#result-table")).to_contain_text("鹿寨县妇女发展规划（2021—2030年）")
+    assert "#/sparql?query=" in page.url  # the shareable form, in the hash
+    page.goto(f"{server.url}/#/sparql?query={quote('SELECT * WHERE { ?s ?p }')}")
+    expect(page.locator("#sparql-status.error")).to_contain_text("出错了: query: error at 1:")
+    page.context.close()
