@@ -10,12 +10,14 @@ from typing import Protocol
 from urllib.parse import urljoin
 
 from pyoxigraph import (
+    Literal,
     NamedNode,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
     Store,
+    Variable,
     parse,
     parse_query_results,
 )
@@ -23,7 +25,7 @@ from pyoxigraph import (
 from ontology.namespaces import PREFIXES
 from queryapi import results
 from queryapi.store import StoreError, open_store, store_generation
-from queryapi.workers import Failure, Job, QueryFailed, Source
+from queryapi.workers import Failure, Job, QueryFailed, Source, Term
 
 
 class Backend(Protocol):
@@ -71,6 +73,25 @@ def _iri(value: str, parameter: str) -> NamedNode:
         raise QueryFailed(Failure(400, "bad-graph-iri", f"{parameter}={value!r}: {err}")) from None
 
 
+def rdf_term(term: Term) -> NamedNode | Literal:
+    """The pyoxigraph term of a job's bound value."""
+    if term.kind == "iri":
+        return NamedNode(term.value)
+    if term.language:
+        return Literal(term.value, language=term.language)
+    if term.datatype:
+        return Literal(term.value, datatype=NamedNode(term.datatype))
+    return Literal(term.value)
+
+
+def substitutions(job: Job) -> dict[Variable, NamedNode | Literal]:
+    """The job's bound variables as pyoxigraph substitutions (422 for a value that is no term)."""
+    try:
+        return {Variable(name): rdf_term(term) for name, term in job.substitutions}
+    except ValueError as err:
+        raise QueryFailed(Failure(422, "invalid-parameter", f"parameter: {err}")) from None
+
+
 @dataclass
 class LocalBackend:
     """The on-disk store, reopened when a new build has been swapped in."""
@@ -100,6 +121,8 @@ class LocalBackend:
             options["named_graphs"] = [_iri(g, "named-graph-uri") for g in job.named_graphs]
         if not (job.default_graphs or job.named_graphs or job.query.has_dataset):
             options["use_default_graph_as_union"] = True
+        if job.substitutions:
+            options["substitutions"] = substitutions(job)
         try:
             return serialize_result(store.query(job.query.text, **options), job)
         except SyntaxError as err:
@@ -108,6 +131,17 @@ class LocalBackend:
             raise QueryFailed(Failure(400, "query-failed", f"query: {one_line(err)}")) from None
         except OSError as err:
             raise QueryFailed(Failure(500, "store-error", f"{self.store_dir}: {err}")) from None
+
+
+def _values_clause(job: Job) -> str:
+    """A remote endpoint takes no substitutions: the bound variables go as a trailing VALUES
+    clause of terms written by pyoxigraph (N-Triples syntax, escaped), never as raw input."""
+    if not job.substitutions:
+        return ""
+    bound = substitutions(job)
+    names = " ".join(str(v) for v in bound)
+    terms = " ".join(str(t) for t in bound.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
 
 
 @dataclass
@@ -125,7 +159,7 @@ class RemoteBackend:
         client = SPARQLWrapper(self.endpoint)
         prologue = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
         prologue += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-        client.setQuery(prologue + job.query.text)
+        client.setQuery(prologue + job.query.text + _values_clause(job))
         client.setMethod("POST")
         client.setRequestMethod(POSTDIRECTLY)
         # The pool's deadline stops the query; the socket waits longer so the two never race.

@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph.settings import Settings
-from queryapi import graph_store, sparql_endpoint, web
+from queryapi import graph_store, rest, sparql_endpoint, web
 from queryapi.cache import AnswerCache
 from queryapi.errors import error_response, install_error_handlers
 from queryapi.http import AppState
@@ -68,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(sparql_endpoint.router)
     app.include_router(graph_store.router)
+    app.include_router(rest.router())
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
     app.add_middleware(

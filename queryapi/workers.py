@@ -43,10 +43,22 @@ def source_of(settings: Settings) -> Source:
 
 
 @dataclass(frozen=True)
+class Term:
+    """An RDF term a query variable is bound to: an IRI, or a literal with its datatype or
+    language. Plain data, so a job pickles to a worker and keys the answer cache."""
+
+    kind: str  # "iri" or "literal"
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class Job:
     """One query for a worker: the checked query, the media type to answer in, the row cap, the
-    protocol's dataset (empty: the union of all graphs, unless the query names its own) and the
-    base IRI that relative IRIs in the query resolve against (the endpoint's URL)."""
+    protocol's dataset (empty: the union of all graphs, unless the query names its own), the
+    base IRI that relative IRIs in the query resolve against (the endpoint's URL) and the
+    variables bound before it runs (SEP-0007 substitutions: values never enter the text)."""
 
     query: CheckedQuery
     media_type: str
@@ -55,6 +67,7 @@ class Job:
     named_graphs: tuple[str, ...] = ()
     timeout: float = 30.0
     base_iri: str | None = None
+    substitutions: tuple[tuple[str, Term], ...] = ()
 
 
 @dataclass(frozen=True)
