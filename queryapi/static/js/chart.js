@@ -1,5 +1,7 @@
 // An SVG bar chart of each plan's target for one indicator, with the upstream target as a line.
 
+import { withUnit } from "./format.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const SYMBOL = { AtLeast: "≥", AtMost: "≤", Approximately: "≈", Exactly: "=" };
 
@@ -28,7 +30,7 @@ export function targetChart(bars, upstream, upstreamLabel) {
       class: b.upstream ? "bar upstream" : "bar", "data-value": b.value,
     }));
     svg.append(el("text", { x: x(b.value) + 4, y: y + rowH / 2 + 4, class: "value" },
-      `${SYMBOL[b.comparator] ?? ""}${b.value}${b.unit ?? ""}`));
+      `${SYMBOL[b.comparator] ?? ""}${withUnit(b.value, b.unit)}`));
   });
   const axisY = pad + bars.length * rowH;
   svg.append(el("line", { x1: labelW, y1: pad, x2: labelW, y2: axisY, class: "axis" }));
@@ -36,7 +38,7 @@ export function targetChart(bars, upstream, upstreamLabel) {
     const ux = x(upstream.value);
     svg.append(el("line", { x1: ux, y1: pad - 4, x2: ux, y2: axisY + 4, class: "upstream-line" }));
     svg.append(el("text", { x: ux, y: axisY + 16, "text-anchor": "middle", class: "upstream-label" },
-      `${upstreamLabel} ${SYMBOL[upstream.comparator] ?? ""}${upstream.value}${upstream.unit ?? ""}`));
+      `${upstreamLabel} ${SYMBOL[upstream.comparator] ?? ""}${withUnit(upstream.value, upstream.unit)}`));
   }
   return svg;
 }

@@ -5,7 +5,8 @@ import { getAll, getJSON } from "./api.js";
 import { h } from "./dom.js";
 import { lang, t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
-import { crumbs, fmt } from "./plans_view.js";
+import { fmt } from "./format.js";
+import { crumbs } from "./plans_view.js";
 import { sortableTable } from "./table.js";
 
 const idOf = (iri) => (iri.startsWith(`${PGID}department/`) ? iri.slice(`${PGID}department/`.length) : iri);
@@ -39,6 +40,14 @@ export async function departmentView(main, _params, id) {
     h("h2", {}, `${t("dept.leads")} (${lead.length})`), table(lead, "lead-table"),
     h("h2", {}, `${t("dept.supports")} (${support.length})`), table(support, "support-table"),
   );
+  if (!d.departmentType) return;
+  // The departments of the same function in the other plans' jurisdictions, for comparison.
+  const peers = (await getAll("/api/departments")).filter((p) => p.departmentType === d.departmentType && p.iri !== d.iri);
+  if (peers.length) {
+    main.append(h("h2", {}, t("dept.peers")), h("ul", { class: "peers", id: "peer-list" }, peers.map((p) =>
+      h("li", {}, h("a", { href: `#/department/${idOf(p.iri)}` }, p.label ?? p.iri),
+        h("span", { class: "muted" }, ` ${p.jurisdictionLabel ?? ""} · ${t("dept.leads")} ${p.leads} · ${t("dept.supports")} ${p.supports}`)))));
+  }
 }
 
 function table(rows, id) {

@@ -20,13 +20,13 @@ function append(el, children) {
   }
 }
 
-/** `text` with each [start, end) range of `ranges` wrapped in <mark>. */
+/** `text` with each [start, end, class?] range of `ranges` wrapped in <mark class>; overlaps skipped. */
 export function marked(text, ranges, cls) {
   const out = [];
   let at = 0;
-  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
+  for (const [start, end, own] of [...ranges].sort((a, b) => a[0] - b[0])) {
     if (start < at || end <= start) continue;
-    out.push(text.slice(at, start), h("mark", { class: cls }, text.slice(start, end)));
+    out.push(text.slice(at, start), h("mark", { class: own ?? cls }, text.slice(start, end)));
     at = end;
   }
   out.push(text.slice(at));

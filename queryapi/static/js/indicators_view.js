@@ -6,7 +6,8 @@ import { h } from "./dom.js";
 import { t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
 import { targetChart } from "./chart.js";
-import { crumbs, fmt } from "./plans_view.js";
+import { withUnit } from "./format.js";
+import { crumbs } from "./plans_view.js";
 import { sortableTable } from "./table.js";
 
 const idOf = (iri) => (iri.startsWith(`${PGID}indicator/`) ? iri.slice(`${PGID}indicator/`.length) : iri);
@@ -57,7 +58,7 @@ export async function indicatorView(main, _params, id) {
         r.planTitle ?? r.plan,
         term("level", r.level),
         term("cmp", r.comparator),
-        { text: `${fmt(r.value)}${r.unit ?? ""}`, sort: Number(r.value) },
+        { text: withUnit(r.value, r.unit), sort: Number(r.value) },
         r.year ?? "",
         r.item ? { text: r.itemLabel ?? r.item, node: h("a", { href: hrefOf(r.item) }, r.itemLabel ?? r.item) } : "",
       ]),

@@ -5,6 +5,7 @@ import { getAll, getJSON } from "./api.js";
 import { h, marked, utf16Index } from "./dom.js";
 import { lang, t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
+import { fmt, withUnit } from "./format.js";
 import { sortableTable } from "./table.js";
 
 /** The last path segment of a plan IRI: the slug of /api/plan/{slug}. */
@@ -82,7 +83,7 @@ export async function areaView(main, _params, slug, n) {
 
 export async function itemView(main, _params, slug, n, kind, k) {
   const item = await getJSON(`/api/plan/${slug}/area/${n}/${kind}/${k}`);
-  main.replaceChildren(
+  main.replaceChildren(...[
     crumbs([[t("plans.title"), "#/plans"], [item.planTitle ?? slug, `#/plan/${slug}`],
       [item.areaLabel ?? n, `#/plan/${slug}/area/${n}`]]),
     h("p", { class: "kind muted" }, t(`item.${kind}`), item.number ? ` ${item.number}` : ""),
@@ -91,7 +92,7 @@ export async function itemView(main, _params, slug, n, kind, k) {
     section(t("item.targets"), "targets", targets(item.targets ?? [])),
     kind === "goal" ? section(t("item.alignments"), "alignments", alignments(item.alignments ?? [])) : null,
     section(t("item.source"), "source", source(item)),
-  );
+  ].filter(Boolean));
 }
 
 function owners(rows) {
@@ -116,7 +117,7 @@ function targets(rows) {
     rows.map((r) => [
       r.indicator ? { text: r.indicatorLabel ?? r.indicator, node: h("a", { href: hrefOf(r.indicator) }, r.indicatorLabel ?? r.indicator) } : (r.phrase ?? ""),
       term("cmp", r.comparator),
-      { text: `${fmt(r.value)}${r.unit ?? ""}`, sort: Number(r.value) },
+      { text: withUnit(r.value, r.unit), sort: Number(r.value) },
       r.year ?? "",
     ]),
     { id: "target-table" },
@@ -148,9 +149,26 @@ function source(item) {
     return [h("blockquote", { id: "source-paragraph" }, h("mark", { class: "source" }, src.text ?? item.text ?? "")), where];
   }
   // The server's offsets count code points; the browser's strings count UTF-16 units.
-  const start = utf16Index(src.paragraph, src.highlightStart ?? 0);
-  const end = utf16Index(src.paragraph, src.highlightEnd ?? [...src.paragraph].length);
-  return [h("blockquote", { id: "source-paragraph" }, marked(src.paragraph, [[start, end]], "source")), where];
+  const text = src.paragraph;
+  const start = utf16Index(text, src.highlightStart ?? 0);
+  const end = utf16Index(text, src.highlightEnd ?? [...text].length);
+  const passage = text.slice(start, end);
+  // Inside the passage: the item's short title, and the phrase of each of its targets.
+  const phrases = (item.targets ?? []).map((r) => r.phrase).filter(Boolean);
+  const ranges = [...occurrences(passage, [item.label].filter(Boolean)).slice(0, 1).map((r) => [...r, "title"]),
+    ...occurrences(passage, phrases).map((r) => [...r, "target"])];
+  const quote = h("blockquote", { id: "source-paragraph" },
+    text.slice(0, start), h("mark", { class: "source" }, marked(passage, ranges)), text.slice(end));
+  return [quote, where];
+}
+
+/** The [start, end) ranges of each occurrence of each word in text. */
+export function occurrences(text, words) {
+  const ranges = [];
+  for (const word of words) {
+    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) ranges.push([i, i + word.length]);
+  }
+  return ranges;
 }
 
 function confidence(value) {
@@ -182,8 +200,3 @@ function section(title, id, body) {
   return h("section", { id, class: "block" }, h("h2", {}, title), body);
 }
 
-export function fmt(x) {
-  if (x == null || x === "") return "";
-  const n = Number(x);
-  return Number.isFinite(n) ? String(Math.round(n * 1000) / 1000) : String(x);
-}

@@ -4,6 +4,7 @@ import { getJSON } from "./api.js";
 import { h, marked } from "./dom.js";
 import { t, term } from "./i18n.js";
 import { hrefOf } from "./links.js";
+import { occurrences } from "./plans_view.js";
 
 export async function searchView(main, params) {
   const q = params.get("q") ?? "";
@@ -27,13 +28,8 @@ export async function searchView(main, params) {
   );
 }
 
-/** The hit's text with the server's highlight ranges, or every occurrence of the query marked. */
+/** The hit's snippet with every occurrence of the query's words marked. */
 function snippet(hit, q) {
   const text = hit.snippet ?? hit.text ?? "";
-  if (hit.highlights) return marked(text, hit.highlights, "hit");
-  const ranges = [];
-  for (const word of q.split(/\s+/).filter(Boolean)) {
-    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) ranges.push([i, i + word.length]);
-  }
-  return marked(text, ranges, "hit");
+  return marked(text, occurrences(text, q.split(/\s+/).filter(Boolean)), "hit");
 }
