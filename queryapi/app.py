@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph.settings import Settings
-from queryapi import graph_store, rest, sparql_endpoint, web
+from queryapi import cookbook_api, graph_store, linked_data, rest, search_api, sparql_endpoint, web
 from queryapi.cache import AnswerCache
 from queryapi.errors import error_response, install_error_handlers
 from queryapi.http import AppState
@@ -62,13 +62,20 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="plangraph",
         description="Chinese development plans as an RDF knowledge graph: SPARQL 1.1 endpoint "
-        "at /sparql, Graph Store Protocol (read) at /store, the web page at /.",
+        "at /sparql, Graph Store Protocol (read) at /store, a REST API at /api/... (JSON, or "
+        "CSV for lists), full-text search at /api/search and Linked Data at /id/... (every "
+        "resource IRI https://w3id.org/plangraph/id/{path} resolves at /id/{path}; its REST "
+        "form is /api/{path}); the web page at /.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
     app.include_router(sparql_endpoint.router)
     app.include_router(graph_store.router)
-    app.include_router(rest.router())
+    queries = rest.load_rest_queries()
+    app.include_router(rest.router(queries))
+    app.include_router(search_api.router)
+    app.include_router(cookbook_api.router())
+    app.include_router(linked_data.router(queries))
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
     app.add_middleware(

@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -135,7 +135,6 @@ class Endpoint:
     nest: Nest | None = None
     finish: Callable[[m.Row, Settings], None] | None = None
     tags: tuple[str, ...] = ("resources",)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _with_source(row: m.Row, settings: Settings) -> None:
@@ -361,20 +360,20 @@ def resource_json(request: Request) -> None:
 
 
 def page(
-    request: Request, items: list[Any], limit: int, offset: int, extra: dict | None = None
+    request: Request,
+    items: list[Any],
+    limit: int,
+    offset: int,
+    total: int | None = None,
 ) -> dict[str, Any]:
-    """The JSON envelope of one page of `items`."""
+    """The JSON envelope of one page: of `items` or, with `total`, `items` already the page."""
+    if total is None:
+        total, items = len(items), items[offset : offset + limit]
     following = None
-    if offset + limit < len(items):
-        following = str(request.url.include_query_params(limit=limit, offset=offset + limit))
-    return {
-        "items": items[offset : offset + limit],
-        "total": len(items),
-        "limit": limit,
-        "offset": offset,
-        "next": following,
-        **(extra or {}),
-    }
+    if offset + limit < total:
+        url = request.url.include_query_params(limit=limit, offset=offset + limit)
+        following = f"{url.path}?{url.query}"
+    return {"items": items, "total": total, "limit": limit, "offset": offset, "next": following}
 
 
 def csv_response(model: type[BaseModel], items: list[dict[str, Any]]) -> Response:
@@ -402,10 +401,12 @@ def list_response(
     offset: int,
     format_name: str | None,
     extra: dict | None = None,
+    total: int | None = None,
 ) -> Response:
-    """A page of items in the negotiated format (CSV: the page's rows)."""
+    """A page of items in the negotiated format (CSV: the page's rows); with `total`, `items`
+    is the page already."""
     media_type = negotiate_list(request, format_name)
-    body = page(request, items, limit, offset, extra)
+    body = page(request, items, limit, offset, total)
     if media_type == CSV_TYPE:
         headers = {"X-Total-Count": str(body["total"])}
         response = csv_response(model, body["items"])
@@ -531,9 +532,14 @@ def _handler(runner: Runner, endpoint: Endpoint) -> Callable[..., Awaitable[Any]
 CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
-def router(queries: dict[str, NamedQuery] | None = None) -> APIRouter:
-    """The REST routes of ENDPOINTS, over the named queries of `queryapi/rest/`."""
-    runner = Runner(queries if queries is not None else load_folder(REST_DIR))
+def load_rest_queries() -> dict[str, NamedQuery]:
+    """The REST API's own named queries (`queryapi/rest/*.rq`)."""
+    return load_folder(REST_DIR)
+
+
+def router(queries: dict[str, NamedQuery]) -> APIRouter:
+    """The REST routes of ENDPOINTS, over the REST API's named queries."""
+    runner = Runner(queries)
     api = APIRouter()
     for endpoint in ENDPOINTS:
         model = m.Page[endpoint.model] if endpoint.listing else endpoint.model  # type: ignore[name-defined]

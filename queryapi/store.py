@@ -6,7 +6,9 @@ Layout beside the store path (``var/store`` by default)::
     var/.store.gen-…      one complete store per build: the current one and the previous one
     var/.store.lock       flock-ed by the one build (writer) at a time; holds its pid
 
-A build takes the lock, writes a complete new generation, then points the symlink at it with one
+A generation holds the pyoxigraph store and, beside its files, the full-text search index
+(`search.sqlite`, queryapi/search.py), so one swap replaces both. A build takes the lock,
+writes a complete new generation, then points the symlink at it with one
 atomic os.replace, so readers never see a missing or half-written store and a failed build leaves
 the previous store whole. The previous generation is kept (a server's reader processes may still
 have it open); older ones are deleted. A server notices a swap with store_generation() and
@@ -196,6 +198,9 @@ def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:
             store.flush()
             count = len(store)
             graphs = sum(1 for _ in store.named_graphs())
+            from queryapi.search import SEARCH_FILE, build_index
+
+            build_index(store, generation / SEARCH_FILE)
         except BaseException:
             del store
             shutil.rmtree(generation, ignore_errors=True)
@@ -204,6 +209,14 @@ def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:
         previous = _swap_in(store_dir, generation)
         _prune(store_dir, {generation} | ({previous} if previous else set()))
     return BuildReport(store_dir, count, graphs)
+
+
+def generation_dir(store_dir: Path) -> Path | None:
+    """The folder of the store's current generation (its store and its search index)."""
+    generation = store_generation(store_dir)
+    if generation is None:
+        return None
+    return store_dir.parent / generation if store_dir.is_symlink() else store_dir
 
 
 def store_generation(store_dir: Path) -> str | None:

@@ -1,0 +1,172 @@
+"""Full-text search over goal, measure and key-project text: an SQLite FTS5 index built with
+the store, inside the store's generation, so a build's swap replaces both at once.
+
+Chinese has no spaces between words, so the index uses FTS5's trigram tokenizer: any run of
+three or more characters matches as a substring (孕产妇 in 降低孕产妇死亡率). A term of one
+or two characters (妇女) is matched with LIKE over the same table, a scan of a few thousand rows
+that still takes about a millisecond. Hits are ranked by BM25 (trigram terms) or by how often
+and where the terms occur (short terms); snippets mark each match with <mark>.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from ontology.namespaces import PREFIXES
+
+SEARCH_FILE = "search.sqlite"
+MAX_TERMS = 8
+CONTEXT_BEFORE, CONTEXT_AFTER = 30, 90
+INDEX_QUERY = """
+SELECT ?iri ?kind ?plan ?planTitle ?label ?text WHERE {
+  { ?plan pg:hasArea/pg:hasGoal ?iri . BIND("goal" AS ?kind) }
+  UNION { ?plan pg:hasArea/pg:hasMeasure ?iri . BIND("measure" AS ?kind) }
+  UNION { ?plan pg:hasKeyProject ?iri . BIND("project" AS ?kind) }
+  ?plan dcterms:title ?planTitle .
+  OPTIONAL { ?iri rdfs:label ?label }
+  OPTIONAL { ?iri pg:text ?text }
+}
+ORDER BY ?iri
+"""
+
+
+class SearchUnavailable(Exception):
+    """No index to search: the store was built before search existed, or there is no store."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching goal, measure or key project."""
+
+    iri: str
+    kind: str
+    plan: str
+    planTitle: str
+    label: str | None
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page of hits and how many there are in all."""
+
+    total: int
+    hits: list[Hit]
+
+
+def build_index(store: Store, path: Path) -> int:
+    """Write the search index of the store's goals, measures and key projects; their count."""
+    rows = [
+        tuple(
+            s[v].value if s[v] is not None else ""
+            for v in ("iri", "kind", "plan", "planTitle", "label", "text")
+        )
+        for s in store.query(INDEX_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
+    ]
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE VIRTUAL TABLE items USING fts5(label, text, iri UNINDEXED, kind UNINDEXED,"
+            " plan UNINDEXED, plan_title UNINDEXED, tokenize='trigram')"
+        )
+        db.executemany(
+            "INSERT INTO items (iri, kind, plan, plan_title, label, text) VALUES (?,?,?,?,?,?)",
+            rows,
+        )
+        db.execute("INSERT INTO items(items) VALUES('optimize')")
+    db.close()
+    return len(rows)
+
+
+def terms_of(q: str) -> list[str]:
+    """The query's terms: whitespace-separated, duplicates dropped, at most MAX_TERMS."""
+    return list(dict.fromkeys(q.split()))[:MAX_TERMS]
+
+
+def _like(term: str) -> str:
+    return "%" + re.sub(r"([%_\\])", r"\\\1", term) + "%"
+
+
+def _snippet(label: str, text: str, pattern: re.Pattern[str]) -> str:
+    """The text around the first match (the label when the text has none), HTML-escaped,
+    every match wrapped in <mark>."""
+    source = text if pattern.search(text) else label
+    found = pattern.search(source)
+    start = max(0, found.start() - CONTEXT_BEFORE) if found else 0
+    end = min(len(source), (found.end() if found else 0) + CONTEXT_AFTER)
+    piece = source[start:end]
+    out, at = [], 0
+    for m in pattern.finditer(piece):
+        out.append(html.escape(piece[at : m.start()]))
+        out.append(f"<mark>{html.escape(m.group(0))}</mark>")
+        at = m.end()
+    out.append(html.escape(piece[at:]))
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(source) else "")
+
+
+def _score(label: str, text: str, terms: list[str]) -> float:
+    hits = sum(3 * label.lower().count(t.lower()) + text.lower().count(t.lower()) for t in terms)
+    return round(hits / math.log2(2 + len(text) / 50), 4)
+
+
+def search(
+    path: Path,
+    q: str,
+    limit: int = 20,
+    offset: int = 0,
+    plan: str | None = None,
+    kind: str | None = None,
+) -> Found:
+    """The hits for `q` (all its terms must occur), best first, one page of them."""
+    terms = terms_of(q)
+    if not terms:
+        return Found(0, [])
+    if not path.is_file():
+        raise SearchUnavailable(f"{path.parent}: the store has no search index; rebuild it")
+    long_terms = [t for t in terms if len(t) >= 3]
+    where, args = [], []
+    if long_terms:
+        where.append("items MATCH ?")
+        args.append(" ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+    for t in terms:
+        if len(t) < 3:
+            where.append("(label LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+            args += [_like(t), _like(t)]
+    if plan:
+        where.append("plan = ?")
+        args.append(plan)
+    if kind:
+        where.append("kind = ?")
+        args.append(kind)
+    rank = "bm25(items, 3.0, 1.0)" if long_terms else "0"
+    sql = (
+        f"SELECT iri, kind, plan, plan_title, label, text, {rank} FROM items"
+        f" WHERE {' AND '.join(where)}"
+    )
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as err:
+        raise SearchUnavailable(f"{path}: {err}") from None
+    finally:
+        db.close()
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    scored = [
+        (round(-bm25, 4) if long_terms else _score(label, text, terms), r)
+        for r in rows
+        for bm25, label, text in [(r[6], r[4] or "", r[5] or "")]
+    ]
+    scored.sort(key=lambda x: (-x[0], x[1][0]))
+    hits = [
+        Hit(r[0], r[1], r[2], r[3], r[4] or None, _snippet(r[4] or "", r[5] or "", pattern), s)
+        for s, r in scored[offset : offset + limit]
+    ]
+    return Found(len(scored), hits)
