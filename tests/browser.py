@@ -66,6 +66,8 @@ def tour(browser: Browser, base: str, shots: Path) -> Tour:
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     def shoot(name: str) -> None:
+        shown = page.locator("main").inner_text()
+        assert not re.search(r"\b(null|undefined|NaN)\b|\[object ", shown), (name, shown[:400])
         path = shots / f"{name}.png"
         page.screenshot(path=str(path), full_page=False)
         seen.screenshots.append(path)

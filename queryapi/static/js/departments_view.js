@@ -2,7 +2,7 @@
 // across plans, as lead or support, with basis and confidence.
 
 import { getAll, getJSON } from "./api.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { lang, t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
 import { fmt } from "./format.js";
@@ -13,7 +13,7 @@ const idOf = (iri) => (iri.startsWith(`${PGID}department/`) ? iri.slice(`${PGID}
 
 export async function departmentList(main) {
   const rows = await getAll("/api/departments");
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, t("dept.title")),
     sortableTable(
       [t("dept.name"), t("dept.type"), t("dept.jurisdiction"), t("dept.leads"), t("dept.supports")],
@@ -33,7 +33,7 @@ export async function departmentView(main, _params, id) {
   const d = await getJSON(`/api/department/${id}`);
   const lead = d.leads ?? [];
   const support = d.supports ?? [];
-  main.replaceChildren(
+  fill(main, 
     crumbs([[t("dept.title"), "#/departments"]]),
     h("h1", {}, d.label),
     h("p", { class: "muted" }, [lang() === "en" ? (d.departmentTypeLabelEn ?? d.departmentTypeLabel) : d.departmentTypeLabel, d.jurisdictionLabel, d.altLabels].filter(Boolean).join(" · ")),

@@ -12,6 +12,13 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Replace el's children, skipping null and false like h() does. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 function append(el, children) {
   for (const child of children) {
     if (child == null || child === false) continue;

@@ -2,7 +2,7 @@
 // charted against the upstream one.
 
 import { getAll, getJSON } from "./api.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
 import { targetChart } from "./chart.js";
@@ -14,7 +14,7 @@ const idOf = (iri) => (iri.startsWith(`${PGID}indicator/`) ? iri.slice(`${PGID}i
 
 export async function indicatorList(main) {
   const rows = await getAll("/api/indicators");
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, t("ind.title")),
     sortableTable(
       [t("ind.name"), t("ind.plans")],
@@ -48,7 +48,7 @@ export async function indicatorView(main, _params, id) {
       targetChart(bars, up && { ...up, value: Number(up.value), unit }, t("ind.upstreamLine")),
       h("figcaption", {}, `${t("ind.chart")}${unit ? ` (${t("ind.unit")}: ${unit})` : ""}`));
   });
-  main.replaceChildren(
+  fill(main, 
     crumbs([[t("ind.title"), "#/indicators"]]),
     h("h1", {}, ind.label),
     ...charts,

@@ -1,7 +1,7 @@
 // The page's router: the URL hash names the view (#/plan/luzhai/area/1, #/sparql?query=...);
 // each view renders into <main>. A ?query= in the page's own URL opens the SPARQL editor with it.
 
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { applyStatic, initLang, lang, setLang, t } from "./i18n.js";
 import { departmentList, departmentView } from "./departments_view.js";
 import { indicatorList, indicatorView } from "./indicators_view.js";
@@ -35,15 +35,15 @@ async function route() {
   main.dataset.view = "";
   for (const a of document.querySelectorAll("[data-nav]")) a.classList.toggle("active", a.dataset.nav === match?.[1]);
   if (!match) {
-    main.replaceChildren(h("p", { class: "error" }, `${t("error")}: ${hash}`));
+    fill(main, h("p", { class: "error" }, `${t("error")}: ${hash}`));
     return;
   }
   const [m, nav, view] = match;
-  main.replaceChildren(h("p", { class: "muted" }, t("loading")));
+  fill(main, h("p", { class: "muted" }, t("loading")));
   try {
     await view(main, params, ...m.slice(1));
   } catch (err) {
-    if (mine === renders) main.replaceChildren(h("h1", {}, t("error")), h("p", { class: "error" }, err.message));
+    if (mine === renders) fill(main, h("h1", {}, t("error")), h("p", { class: "error" }, err.message));
     console.error(err);
   }
   if (mine === renders) main.dataset.view = nav;

@@ -2,7 +2,7 @@
 // with its owners, targets, alignments and its source sentence highlighted in its paragraph.
 
 import { getAll, getJSON } from "./api.js";
-import { h, marked, utf16Index } from "./dom.js";
+import { fill, h, marked, utf16Index } from "./dom.js";
 import { lang, t, term } from "./i18n.js";
 import { hrefOf, PGID } from "./links.js";
 import { fmt, withUnit } from "./format.js";
@@ -30,7 +30,7 @@ export async function planList(main) {
     period(p),
     { text: String(p.areas ?? ""), sort: Number(p.areas ?? 0) },
   ]);
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, t("plans.title")),
     sortableTable([t("plans.title"), t("plans.region"), t("plans.level"), t("plans.period"), t("plans.areas")], rows, { id: "plan-table" }),
   );
@@ -46,7 +46,7 @@ export async function planView(main, _params, slug) {
     [t("plans.identifier"), plan.identifier],
     [t("plans.issued"), plan.issued],
   ];
-  main.replaceChildren(
+  fill(main, 
     crumbs([[t("plans.title"), "#/plans"]]),
     h("h1", {}, plan.title),
     dl(facts),
@@ -57,7 +57,7 @@ export async function planView(main, _params, slug) {
     h("ol", { class: "areas", id: "area-list" }, areas.map((a) =>
       h("li", {},
         h("a", { href: `#/plan/${slug}/area/${a.sequence}`, class: "area-link" }, a.label),
-        " ", areaType(a),
+        " ", a.areaTypeLabel !== a.label ? areaType(a) : null,
         h("span", { class: "muted" }, ` ${t("plans.goals")} ${a.goals ?? 0} · ${t("plans.measures")} ${a.measures ?? 0}`)),
     )),
   );
@@ -73,7 +73,7 @@ export async function areaView(main, _params, slug, n) {
         i.number ? h("span", { class: "num" }, `${i.number} `) : null, i.label ?? ""),
       i.leadLabel ? h("span", { class: "lead muted" }, ` · ${t("role.Lead")}: ${i.leadLabel}`) : null,
     )));
-  main.replaceChildren(
+  fill(main, 
     crumbs([[t("plans.title"), "#/plans"], [area.planTitle ?? slug, `#/plan/${slug}`]]),
     h("h1", {}, area.label, " ", areaType(area)),
     h("h2", {}, t("area.goals")), list("goal", goals),
@@ -83,7 +83,7 @@ export async function areaView(main, _params, slug, n) {
 
 export async function itemView(main, _params, slug, n, kind, k) {
   const item = await getJSON(`/api/plan/${slug}/area/${n}/${kind}/${k}`);
-  main.replaceChildren(...[
+  fill(main,
     crumbs([[t("plans.title"), "#/plans"], [item.planTitle ?? slug, `#/plan/${slug}`],
       [item.areaLabel ?? n, `#/plan/${slug}/area/${n}`]]),
     h("p", { class: "kind muted" }, t(`item.${kind}`), item.number ? ` ${item.number}` : ""),
@@ -92,7 +92,7 @@ export async function itemView(main, _params, slug, n, kind, k) {
     section(t("item.targets"), "targets", targets(item.targets ?? [])),
     kind === "goal" ? section(t("item.alignments"), "alignments", alignments(item.alignments ?? [])) : null,
     section(t("item.source"), "source", source(item)),
-  ].filter(Boolean));
+  );
 }
 
 function owners(rows) {

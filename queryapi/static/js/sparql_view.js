@@ -2,7 +2,7 @@
 // sortable table, CSV download from the endpoint, and the query in the URL (#/sparql?query=...).
 
 import { getAll, sparql } from "./api.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { t } from "./i18n.js";
 import { compact, hrefOf } from "./links.js";
 import { sortableTable } from "./table.js";
@@ -22,7 +22,7 @@ export async function sparqlView(main, params) {
   const results = h("div", { class: "results", id: "sparql-results" });
   const textarea = h("textarea", { id: "sparql-query" }, initial);
   const cookbook = h("ul", { class: "cookbook", id: "cookbook" }, h("li", { class: "muted" }, t("loading")));
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, t("sparql.title")),
     h("div", { class: "sparql" },
       h("aside", {}, h("h2", {}, t("sparql.cookbook")), cookbook),
@@ -116,7 +116,7 @@ export async function sparqlView(main, params) {
   let examples = [];
   function queryName() {
     const text = editor.getValue();
-    return examples.find((q) => q.query === text)?.name;
+    return examples.find((q) => q.sparql === text)?.name;
   }
 
   try {
@@ -125,7 +125,7 @@ export async function sparqlView(main, params) {
       h("li", {},
         h("button", {
           class: "example", "data-name": q.name, title: q.name,
-          onclick: () => { editor.setValue(q.query); run(); },
+          onclick: () => { editor.setValue(q.sparql); run(); },
         }, h("strong", {}, q.name), h("span", {}, q.question ?? "")),
       )));
   } catch (err) {
