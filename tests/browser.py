@@ -120,6 +120,13 @@ def tour(browser: Browser, base: str, shots: Path) -> Tour:
     expect(page.locator("svg.chart .upstream-line").first).to_be_attached()
     shoot("indicator")
 
+    # A goal, from the indicator's table: its target and its trace upstream.
+    page.locator("#indicator-targets tr", has_text="鹿寨县").locator("a").first.click()
+    expect(page.locator("#target-table")).to_contain_text("孕产妇死亡率")
+    expect(page.locator("#source-paragraph mark.source")).to_contain_text("孕产妇死亡率")
+    expect(page.locator("#trace h2")).to_be_visible()
+    shoot("goal")
+
     # Search, hits highlighted and linked to their nodes.
     page.locator("#search-input").fill("孕产妇")
     page.locator("#search-input").press("Enter")

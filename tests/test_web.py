@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser import CHROMIUM, MEASURE, chromium, expect_timeout, new_page, tour
+from tests.conftest import PLANS
 from tests.servers import Server, plangraph_serve
 
 pytestmark = pytest.mark.skipif(
@@ -70,6 +71,7 @@ def test_the_analysts_tour(server: Server, browser: Browser, tmp_path: Path) -> 
         "measure",
         "department",
         "indicator",
+        "goal",
         "search",
         "measure-en",
     ]
@@ -82,6 +84,22 @@ def test_the_analysts_tour(server: Server, browser: Browser, tmp_path: Path) -> 
     assert len(rows) > 40
     outside = [u for u in seen.requests if not u.startswith((server.url, "blob:", "data:"))]
     assert not outside, outside
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_each_plans_first_measure_shows_its_lead_and_source(
+    server: Server, browser: Browser, plan: str
+) -> None:
+    plans = httpx.get(f"{server.url}/api/plans", params={"limit": 100}).json()["items"]
+    (slug,) = [p["url"].rsplit("/", 1)[1] for p in plans if f"-{plan}-women-2021" in p["iri"]]
+    page = new_page(browser)
+    page.goto(f"{server.url}/#/plan/{slug}/area/1/measure/1")
+    lead = page.locator("#owner-table tbody tr", has=page.locator(".role-Lead")).first
+    expect(lead.locator("a.department-link")).not_to_be_empty()
+    expect(lead.locator(".evidence")).not_to_be_empty()
+    title = page.locator("#item-label").inner_text()
+    expect(page.locator("#source-paragraph mark.source")).to_contain_text(title[:6])
+    page.context.close()
 
 
 def test_a_query_url_opens_and_runs_it(server: Server, browser: Browser) -> None:

@@ -61,6 +61,15 @@ export async function planView(main, _params, slug) {
         h("span", { class: "muted" }, ` ${t("plans.goals")} ${a.goals ?? 0} · ${t("plans.measures")} ${a.measures ?? 0}`)),
     )),
   );
+  if (!plan.upstreamPlan?.length && !plan.basedOn?.length) return;
+  const gaps = await getAll(`/api/plan/${slug}/gaps`);
+  if (!gaps.length) return;
+  const kinds = [["nationalWithoutLocal", "plans.gapNational"], ["localWithoutNational", "plans.gapLocal"]];
+  main.append(h("h2", {}, t("plans.gaps")), ...kinds.map(([gap, key]) => {
+    const rows = gaps.filter((g) => g.gap === gap);
+    return rows.length ? h("details", { class: "gaps" }, h("summary", {}, `${t(key)} (${rows.length})`),
+      h("ul", {}, rows.map((g) => h("li", {}, h("a", { href: hrefOf(g.iri) }, g.label ?? g.iri), h("span", { class: "muted" }, ` · ${g.areaLabel ?? ""}`))))) : null;
+  }).filter(Boolean));
 }
 
 export async function areaView(main, _params, slug, n) {
@@ -88,10 +97,33 @@ export async function itemView(main, _params, slug, n, kind, k) {
       [item.areaLabel ?? n, `#/plan/${slug}/area/${n}`]]),
     h("p", { class: "kind muted" }, t(`item.${kind}`), item.number ? ` ${item.number}` : ""),
     h("h1", { id: "item-label" }, item.label ?? ""),
+    item.textStatus ? h("p", { class: `status-${item.textStatus}` }, term("status", item.textStatus),
+      item.statusSource ? ` (${item.statusSource})` : "") : null,
     section(t("item.owners"), "owners", owners(item.owners ?? [])),
     section(t("item.targets"), "targets", targets(item.targets ?? [])),
     kind === "goal" ? section(t("item.alignments"), "alignments", alignments(item.alignments ?? [])) : null,
     section(t("item.source"), "source", source(item)),
+  );
+  if (kind === "goal") {
+    const steps = await getAll(`/api/plan/${slug}/area/${n}/goal/${k}/trace`);
+    main.append(section(t("item.trace"), "trace", trace(steps)));
+  }
+}
+
+/** The goal and the goals it aligns with on the way up to the national outline, with verdicts. */
+function trace(steps) {
+  if (steps.length < 2) return h("p", { class: "muted" }, t("item.noTrace"));
+  return sortableTable(
+    [t("align.plan"), t("plans.level"), t("align.goal"), t("item.targets"), t("align.comparison"), t("align.score")],
+    steps.map((s) => [
+      s.planTitle,
+      term("level", s.level),
+      { text: s.label ?? s.step, node: h("a", { href: hrefOf(s.step) }, s.label ?? s.step) },
+      (s.targets ?? []).map((r) => `${r.indicatorLabel ?? ""} ${term("cmp", r.comparator)} ${withUnit(r.value, r.unit)}`).join("；"),
+      term("comparison", s.verdict),
+      { text: fmt(s.score), sort: Number(s.score ?? 0) },
+    ]),
+    { id: "trace-table" },
   );
 }
 
