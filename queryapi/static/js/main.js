@@ -27,15 +27,20 @@ let renders = 0;
 
 async function route() {
   const main = document.getElementById("view");
-  const hash = decodeURI(location.hash.replace(/^#/, ""));
-  const [path, query = ""] = splitOnce(location.hash.replace(/^#/, ""), "?");
+  const [raw, query = ""] = splitOnce(location.hash.replace(/^#/, ""), "?");
   const params = new URLSearchParams(query);
-  const match = ROUTES.map(([re, nav, view]) => [decodeURIComponent(path).match(re), nav, view]).find(([m]) => m);
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // a malformed %-escape: match the path as it is
+  }
+  const match = ROUTES.map(([re, nav, view]) => [path.match(re), nav, view]).find(([m]) => m);
   const mine = ++renders;
   main.dataset.view = "";
   for (const a of document.querySelectorAll("[data-nav]")) a.classList.toggle("active", a.dataset.nav === match?.[1]);
   if (!match) {
-    fill(main, h("p", { class: "error" }, `${t("error")}: ${hash}`));
+    fill(main, h("p", { class: "error" }, `${t("error")}: ${t("notFound", { path })}`));
     return;
   }
   const [m, nav, view] = match;

@@ -46,12 +46,15 @@ export async function sparqlView(main, params) {
     extraKeys: { "Ctrl-Enter": () => run(), "Cmd-Enter": () => run() },
   });
   main.querySelector(".CodeMirror").id = "sparql-editor";
+  let pending = 0;
+  editor.on("change", () => { clearTimeout(pending); pending = setTimeout(remember, 300); });
 
   function shareUrl() {
     return `${location.origin}/#/sparql?query=${encodeURIComponent(editor.getValue())}`;
   }
 
   function remember() {
+    if (!location.hash.startsWith("#/sparql")) return; // the view was left
     history.replaceState(null, "", `#/sparql?query=${encodeURIComponent(editor.getValue())}`);
   }
 
