@@ -117,6 +117,23 @@ def test_each_plans_first_measure_shows_its_lead_and_source(
     page.context.close()
 
 
+def test_a_late_answer_does_not_overwrite_the_next_view(server: Server, browser: Browser) -> None:
+    """A search whose answer comes after the analyst has moved on stays out of the new view."""
+    page = new_page(browser)
+    held = []
+    page.route("**/api/search?*", lambda route: held.append(route))  # hold the answer back
+    page.goto(f"{server.url}/#/search?q=孕产妇")
+    page.wait_for_function("() => document.querySelector('#view .muted')")
+    assert len(held) == 1
+    page.goto(f"{server.url}/#/plan/liuzhou-luzhai-women-2021-2030/area/1")
+    expect(page.locator("#measure-list")).to_contain_text(MEASURE)
+    held[0].continue_()
+    page.wait_for_timeout(300)
+    expect(page.locator("#measure-list")).to_contain_text(MEASURE)
+    expect(page.locator("#search-hits")).to_have_count(0)
+    page.context.close()
+
+
 def test_a_query_url_opens_and_runs_it(server: Server, browser: Browser) -> None:
     query = "SELECT ?title WHERE { ?p pg:hasArea ?a ; dcterms:title ?title } GROUP BY ?title"
     page = new_page(browser)

@@ -44,11 +44,14 @@ async function route() {
     return;
   }
   const [m, nav, view] = match;
-  fill(main, h("p", { class: "muted" }, t("loading")));
+  // Each render writes into a container of its own: one that a later navigation has replaced
+  // is detached, so a slow answer for a view already left cannot overwrite the current one.
+  const container = h("div", { class: "view" }, h("p", { class: "muted" }, t("loading")));
+  fill(main, container);
   try {
-    await view(main, params, ...m.slice(1));
+    await view(container, params, ...m.slice(1));
   } catch (err) {
-    if (mine === renders) fill(main, h("h1", {}, t("error")), h("p", { class: "error" }, err.message));
+    fill(container, h("h1", {}, t("error")), h("p", { class: "error" }, err.message));
     console.error(err);
   }
   if (mine === renders) main.dataset.view = nav;
