@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph.settings import Settings
-from queryapi import cookbook_api, graph_store, linked_data, rest, search_api, sparql_endpoint
+from queryapi import cookbook_api, graph_store, linked_data, rest, search_api, sparql_endpoint, web
 from queryapi.cache import AnswerCache
 from queryapi.errors import error_response, install_error_handlers
 from queryapi.http import AppState
@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         "at /sparql, Graph Store Protocol (read) at /store, a REST API at /api/... (JSON, or "
         "CSV for lists), full-text search at /api/search and Linked Data at /id/... (every "
         "resource IRI https://w3id.org/plangraph/id/{path} resolves at /id/{path}; its REST "
-        "form is /api/{path}).",
+        "form is /api/{path}); the web page at /.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
@@ -76,6 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_api.router)
     app.include_router(cookbook_api.router())
     app.include_router(linked_data.router(queries))
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

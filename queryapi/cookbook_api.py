@@ -126,6 +126,7 @@ def router(queries: dict[str, NamedQuery] | None = None) -> APIRouter:
             url=f"/api/queries/{q.name}",
             question=q.question,
             parameters=[m.QueryParameter(**p.__dict__) for p in q.parameters],
+            sparql=q.path.read_text(encoding="utf-8"),
         ).model_dump()
         for q in cookbook.values()
     ]

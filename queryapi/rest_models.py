@@ -318,6 +318,7 @@ class CookbookQuery(Model):
     url: str
     question: str
     parameters: list[QueryParameter]
+    sparql: str  # the query's text as in its file, to edit or send to /sparql
 
 
 class SearchHit(Model):
