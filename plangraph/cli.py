@@ -137,6 +137,32 @@ def build(
 
 
 @main.command()
+@click.option("--plans", "n", type=int, required=True, help="How many plan documents.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="Folder for the corpus."
+)
+def synth(n: int, seed: int, out: Path) -> None:
+    """Write a synthetic corpus: plan documents for N real regions recombined from the seed
+    plans (.txt, .docx, .html), with its corpus.toml and manifest.json; deterministic."""
+    from synth.corpus import synthesize
+
+    try:
+        corpus = synthesize(n, seed, out)
+    except ValueError as err:
+        fail(str(err))
+    counts: dict[str, int] = {}
+    for plan in corpus.plans:
+        suffix = plan.file.rsplit(".", 1)[-1]
+        counts[suffix] = counts.get(suffix, 0) + 1
+    shown = ", ".join(f"{n} .{suffix}" for suffix, n in sorted(counts.items()))
+    click.echo(
+        f"wrote {len(corpus.plans)} plans ({shown}), {corpus.corpus_file}, {corpus.manifest_file}"
+    )
+    click.echo(f"  build: PLANGRAPH_CORPUS={corpus.corpus_file} plangraph build --store DIR")
+
+
+@main.command()
 @STORE_OPTION
 @click.option(
     "--format",

@@ -93,7 +93,7 @@ def libreoffice_pdf(text: str, out: Path) -> bool:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
         return False
-    from tests.renderings import to_docx
+    from synth.renderings import to_docx
 
     with tempfile.TemporaryDirectory() as tmp:
         docx = to_docx(text, Path(tmp) / f"{out.stem}.docx")

@@ -1,6 +1,6 @@
 """The readers on the real plans and their renderings (.docx, web page, PDF), and on bad files.
 
-Every rendering is made from a plan's text in data/plans/ by tests/renderings.py; reading it
+Every rendering is made from a plan's text in data/plans/ by synth/renderings.py; reading it
 back must give the plan's text (exactly for .docx, line by line for the web page and the PDF),
 with the blocks pointing to the places in the file the text came from. Every bad file must
 fail with one PlanError line that starts with the file's path and says what was expected.
@@ -24,8 +24,7 @@ from ingest.corpus import PLANS_DIR
 from ingest.errors import PlanError
 from ingest.parse import parse_document
 from ingest.readers import read_source
-from tests.conftest import PLANS
-from tests.renderings import (
+from synth.renderings import (
     FOOTER_TEXT,
     NAV_ITEMS,
     SCRIPT_TEXT,
@@ -37,6 +36,7 @@ from tests.renderings import (
     to_pdf,
     to_pdf_text,
 )
+from tests.conftest import PLANS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REF = re.compile(r"\[footnoteRef:(\d+)\]")

@@ -9,8 +9,8 @@ import pytest
 
 from derive import derive
 from ingest.parse import parse_document
+from synth.renderings import to_docx, to_html, to_pdf_text
 from tests.conftest import PLANS
-from tests.renderings import to_docx, to_html, to_pdf_text
 
 
 def comparable(doc) -> dict:

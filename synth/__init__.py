@@ -1,0 +1,1 @@
+"""Synthetic plan corpora: realistic plan documents recombined from the four seed plans."""
