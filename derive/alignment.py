@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from ingest.citations import canonical_title
 from ingest.model import Item, Plan, Target
 
 Verdict = Literal["stricter", "same", "looser", "not_comparable"]
-Method = Literal["footnote", "indicator", "text", "peer"]
+Method = Literal["footnote", "indicator", "text", "upstream", "peer"]
+_RANK = {"county": 0, "municipal": 1, "provincial": 2, "national": 3}
 
 THRESHOLD = 0.45  # least score of a counterpart
 INDICATOR_FLOOR = 0.6  # least score of two goals of the same area type sharing an indicator
@@ -109,6 +112,7 @@ class _Goal:
     concept: str | None
     grams: frozenset[str]
     indicators: tuple[str, ...]
+    level: str
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -181,6 +185,7 @@ def goals_of(plan: Plan) -> list[_Goal]:
             area.concept,
             bigrams(g.text),
             tuple(indicator_name(t.indicator) for t in g.targets),
+            plan.level,
         )
         for area in plan.areas
         for g in area.goals
@@ -192,6 +197,7 @@ class UpstreamIndex:
 
     def __init__(self, goals: list[_Goal]) -> None:
         self.goals = goals
+        self.by_ref = {g.ref: g for g in goals}
         self.by_concept: dict[str | None, list[_Goal]] = defaultdict(list)
         self.by_indicator: dict[str, list[_Goal]] = defaultdict(list)
         for g in goals:
@@ -310,55 +316,109 @@ def peers(additions: list[_Goal]) -> list[Alignment]:
     return links
 
 
-def footnoted(quoted: list[Plan], titles: dict[str, str]) -> list[Alignment]:
+def footnoted(
+    local: dict[GoalRef, _Goal], quoted: dict[str, list[_Goal]], titles: dict[str, str]
+) -> list[Alignment]:
     """Links from each local goal to the goals footnotes quote for it (score 1), and from a
     quoted city goal to the provincial goal quoted for the same local goal: the way up."""
-    by_local: dict[GoalRef, list[tuple[int, _Goal]]] = defaultdict(list)
-    rank = {"county": 0, "municipal": 1, "provincial": 2}
-    for plan in quoted:
-        for goal in goals_of(plan):
-            if goal.item.quoted_for:
+    by_local: dict[GoalRef, list[_Goal]] = defaultdict(list)
+    for goals in quoted.values():
+        for goal in goals:
+            if goal.item.quoted_for and goal.item.quoted_for[0] in titles:
                 key, area, n = goal.item.quoted_for
-                by_local[GoalRef(titles[key], area, n)].append((rank[plan.level], goal))
+                by_local[GoalRef(titles[key], area, n)].append(goal)
     links = []
     for ref in sorted(by_local, key=lambda r: (r.plan, r.area, r.goal)):
-        chain = [g for _, g in sorted(by_local[ref], key=lambda rg: (rg[0], rg[1].ref.plan))]
-        lower = _Goal(ref, chain[0].item, chain[0].concept, chain[0].grams, chain[0].indicators)
-        for upper in chain:
+        lower = local[ref]
+        for upper in sorted(by_local[ref], key=lambda g: (_RANK[g.level], g.ref.plan)):
             where = upper.item.status_source or "a footnote"
             links.append(_link(lower, upper, 1.0, "footnote", f"{where} quotes its wording"))
             lower = upper
     return links
 
 
+def through(
+    local: _Goal,
+    links: list[Alignment],
+    up: dict[GoalRef, list[Alignment]],
+    national: UpstreamIndex,
+) -> list[Alignment]:
+    """A local goal's national counterparts through the upstream goals it aligns with (a
+    provincial goal whose counterpart is known): score the product of the two steps."""
+    out = []
+    for first in links:
+        for second in up.get(first.target, []):
+            if any(o.target == second.target for o in out):
+                continue
+            out.append(
+                Alignment(
+                    local.ref,
+                    second.target,
+                    (first.score * second.score).quantize(Decimal("0.001")),
+                    "upstream",
+                    f"through goal {first.target.area}.{first.target.goal} of {first.target.plan} "
+                    f"({first.method} {first.score}), whose counterpart it is ({second.method})",
+                    compare_targets(local.item, national.by_ref[second.target].item),
+                )
+            )
+    return out
+
+
 def align(
-    local: list[Plan],
+    local: Sequence[Plan],
     upstream: Plan,
-    notes: list[UpstreamNote] = (),
-    quoted: list[Plan] = (),
+    notes: Sequence[UpstreamNote] = (),
+    quoted: Sequence[Plan] = (),
 ) -> Alignments:
-    """Align the goals of the local plans and of the plans their footnotes quote with the
-    upstream plan (the national outline); the local goals with the quoted goals; the local
-    additions with each other."""
-    index = UpstreamIndex(goals_of(upstream))
-    mine = {n.source: n for n in notes if n.plan == upstream.title}
+    """Align the goals of the local plans, and of the provincial and city plans their footnotes
+    quote, with the upstream plan (the national outline); each local goal with the goals quoted
+    for it and with those of a quoted plan it cites; the local additions with each other."""
+    national = UpstreamIndex(goals_of(upstream))
     titles = {p.key: p.title for p in local}
-    out = Alignments()
-    additions: list[_Goal] = []
-    for plan, is_local in [*((p, True) for p in local), *((p, False) for p in quoted)]:
-        goals = goals_of(plan)
-        notes_of = dict(mine)
-        for g in goals:  # a quoted goal shares the footnote of the local goal it was quoted for
+    goals = {p.title: goals_of(p) for p in [*local, *quoted]}
+    by_ref = {g.ref: g for p in local for g in goals[p.title]}
+    said = {n.source: n for n in notes if n.plan == upstream.title}
+    for q in quoted:  # a quoted goal shares the footnote of the local goal it was quoted for
+        for g in goals[q.title]:
             if g.item.quoted_for and g.item.quoted_for[0] in titles:
                 key, area, n = g.item.quoted_for
-                if (note := mine.get(GoalRef(titles[key], area, n))) is not None:
-                    notes_of[g.ref] = note
-        links, missing = align_to(goals, index, notes_of)
+                if (note := said.get(GoalRef(titles[key], area, n))) is not None:
+                    said[g.ref] = note
+    out = Alignments()
+    additions: list[_Goal] = []
+    up: dict[GoalRef, list[Alignment]] = defaultdict(list)  # quoted goal → its national ones
+    for q in quoted:
+        links, missing = align_to(goals[q.title], national, said)
         out.links += links
+        for link in links:
+            up[link.source].append(link)
         gone = set(missing)
-        if is_local:
-            out.additions += missing
-        additions += [g for g in goals if g.ref in gone]
-    out.links += footnoted(list(quoted), titles)
+        additions += [g for g in goals[q.title] if g.ref in gone]
+    quoted_goals = {q.title: goals[q.title] for q in quoted}
+    footnotes = footnoted(by_ref, quoted_goals, titles)
+    out.links += footnotes
+    indexes = {q.title: UpstreamIndex(goals[q.title]) for q in quoted}
+    for plan in local:
+        cited = sorted({canonical_title(c.title) for c in plan.citations} & indexes.keys())
+        quoted_for = {a.source for a in footnotes}
+        for title in cited:  # a plan it cites that footnotes quote: align with its known goals
+            mine = [g for g in goals[plan.title] if g.ref not in quoted_for]
+            links, _ = align_to(mine, indexes[title], {})
+            out.links += links
+        links, missing = align_to(goals[plan.title], national, said)
+        out.links += links
+        to_quoted = defaultdict(list)
+        for link in out.links:
+            if link.source.plan == plan.title and link.target.plan in indexes:
+                to_quoted[link.source].append(link)
+        for ref in missing:
+            if ref in said:  # a footnote says the national outline has no such goal
+                continue
+            via = through(by_ref[ref], to_quoted.get(ref, []), up, national)
+            out.links += via
+        found = {a.source for a in out.links if a.target.plan == upstream.title}
+        left = [ref for ref in missing if ref not in found]
+        out.additions += left
+        additions += [by_ref[ref] for ref in left]
     out.links += peers(additions)
     return out
