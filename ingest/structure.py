@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.citations import canonical_title, find_citations
+from ingest.citations import FoundCitation, canonical_title, find_citations
 from ingest.clauses import find_owner_clause
 from ingest.errors import PlanError
 from ingest.model import (
@@ -353,31 +354,11 @@ class PlanReader:
 
     def _citations(self, start: int, end: int) -> list[Citation]:
         passage = self.clean.text.text[start:end]
-        return [
-            Citation(
-                c.title,
-                c.kind,
-                c.basis,
-                c.sentence,
-                self.span(start + c.start, start + c.end),
-                c.draft,
-            )
-            for c in find_citations(passage)
-        ]
+        return _citations(find_citations(passage), lambda a, b: self.span(start + a, start + b))
 
     def _note_citations(self, at: int, body: str) -> list[Citation]:
         """The titles a footnote body standing at `at` in the original text names."""
-        return [
-            Citation(
-                c.title,
-                c.kind,
-                c.basis,
-                c.sentence,
-                self._raw_span(at + c.start, at + c.end),
-                c.draft,
-            )
-            for c in find_citations(body)
-        ]
+        return _citations(find_citations(body), lambda a, b: self._raw_span(at + a, at + b))
 
     def _attach_notes(self, plan: Plan) -> None:
         """Give each footnote to the innermost node whose passage holds its marker."""
@@ -505,3 +486,10 @@ def _title_like(flat: str) -> bool:
     if "规划" not in flat and "纲要" not in flat:
         return False
     return len(flat) <= _TITLE_MAX and not _SENTENCE.search(flat)
+
+
+def _citations(found: list[FoundCitation], span: Callable[[int, int], Span]) -> list[Citation]:
+    """Found titles as citations, each with the span `span` makes of its offsets."""
+    return [
+        Citation(c.title, c.kind, c.basis, c.sentence, span(c.start, c.end), c.draft) for c in found
+    ]
