@@ -3,29 +3,49 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from pyoxigraph import RdfFormat, serialize
 
 from derive import derive
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
 from ingest.config import read_toml, shape_error
-from ingest.corpus import load_corpus
+from ingest.corpus import CorpusEntry, load_corpus
 from ingest.parse import ParsedDocument, parse_document
 from ingest.upstream import read_outline
-from ontology.dataset import Dataset, build_dataset, write_graphs
+from ontology.dataset import Dataset, DatasetBuilder, GraphFiles, PlanGraph, build_dataset
 from plangraph.settings import Settings
-from queryapi.store import BuildReport, build_store, writing
+from queryapi.store import BuildReport, new_store, writing
+
+
+@dataclass(frozen=True)
+class BuiltPlan:
+    """One document a build read: its plan's key, its file and what it keeps but a reader
+    should know (an area of no known type)."""
+
+    key: str
+    source: str
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
 class BuildResult:
     """What `plangraph build` did."""
 
-    documents: list[ParsedDocument]
-    dataset: Dataset
+    plans: list[BuiltPlan]
     store: BuildReport | None
     graph_files: list[Path]
+
+
+Progress = Callable[[int, int], None]  # documents built so far, documents in all
 
 
 @dataclass(frozen=True)
@@ -76,19 +96,127 @@ def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
     return build_dataset(docs, corpus, registry, upstream_all(settings))
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A document as a build process hands it back: what it was and its graph, as bytes."""
+
+    plan: BuiltPlan
+    graph: PlanGraph
+
+
+@dataclass(frozen=True)
+class _Builder:
+    """What a process needs to turn a document into its plan graph."""
+
+    corpus: list[CorpusEntry]
+    own: Ownership
+    sort: bool  # sorted TriG for graphs/, else N-Quads for the store only
+
+    def part(self, doc: ParsedDocument) -> _Part:
+        graph = DatasetBuilder(self.corpus, self.own.registry).plan_graph(doc, self.sort)
+        return _Part(BuiltPlan(doc.plan.key, doc.plan.source, doc.plan.warnings), graph)
+
+    def document(self, path: Path) -> _Part:
+        doc = parse_document(path, self.corpus)
+        derive(doc.plan, self.own.model)
+        return self.part(doc)
+
+
+_worker: _Builder | None = None  # a build process's builder, set by _start_worker
+
+
+def _start_worker(builder: _Builder) -> None:
+    global _worker
+    _worker = builder
+
+
+def _work(path: Path) -> _Part:
+    assert _worker is not None
+    return _worker.document(path)
+
+
+POOL_MIN_DOCUMENTS = 8  # fewer are parsed in the build's own process
+
+
+@contextlib.contextmanager
+def _parts(builder: _Builder, paths: list[Path], jobs: int) -> Iterator[Iterator[_Part]]:
+    """The documents' parts in document order, parsed by `jobs` processes (in this one for a
+    few documents); at most a few parts wait at a time, so memory stays flat."""
+    if jobs <= 1 or len(paths) < POOL_MIN_DOCUMENTS:
+        yield map(builder.document, paths)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(builder,),
+    )
+
+    def ordered() -> Iterator[_Part]:
+        waiting: deque[Future[_Part]] = deque()
+        todo = iter(paths)
+        for path in itertools.islice(todo, 4 * jobs):
+            waiting.append(pool.submit(_work, path))
+        while waiting:
+            part = waiting.popleft().result()
+            for path in itertools.islice(todo, 1):
+                waiting.append(pool.submit(_work, path))
+            yield part
+
+    try:
+        yield ordered()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def build(
     settings: Settings,
     paths: list[Path] | None = None,
     store: Path | None = None,
     graphs: Path | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Parse, build the dataset, then write graphs/ and swap in a new store (either optional).
+
+    Documents are parsed and turned into their plan graphs by settings.jobs processes, in
+    document order, and each graph goes to the store and graphs/ as it comes: only the shared
+    graphs (regions, indicators, cited works, departments) are held until the end. A bad
+    document raises PlanError and leaves the store and graphs/ as they were.
 
     With a store, the store's writer lock is held from the start, so a second build into the
     same store fails at once (StoreBusy) instead of racing this one."""
     with writing(store) if store else contextlib.nullcontext():
-        docs = parse_all(settings, paths)
-        dataset = dataset_for(settings, docs)
-        files = write_graphs(dataset, graphs) if graphs else []
-        report = build_store(dataset, store) if store else None
-    return BuildResult(docs, dataset, report, files)
+        corpus = load_corpus(settings.corpus)
+        sources = paths or [e.path for e in corpus]
+        own = ownership(settings)
+        builder = _Builder(corpus, own, sort=graphs is not None)
+        shared = DatasetBuilder(corpus, own.registry)
+        jobs = settings.jobs or os.cpu_count() or 1
+        plans: list[BuiltPlan] = []
+        with (
+            _parts(builder, sources, jobs) as parts,
+            new_store(store) if store else contextlib.nullcontext() as load,
+            GraphFiles(graphs) if graphs else contextlib.nullcontext() as files,
+        ):
+
+            def take(graph: PlanGraph) -> None:
+                shared.merge(graph)
+                if files:
+                    files.add(graph.iri, graph.data)
+                if load:
+                    load.add(graph.data, graph.format)
+
+            for doc in upstream_all(settings):
+                take(builder.part(doc).graph)
+            for part in parts:
+                take(part.graph)
+                plans.append(part.plan)
+                if progress:
+                    progress(len(plans), len(sources))
+            dataset = shared.finish()
+            for g in dataset.graphs.values():
+                if load:
+                    load.add(serialize(g.quads, format=RdfFormat.N_QUADS), RdfFormat.N_QUADS)
+            if files:
+                files.add_dataset(dataset)
+    return BuildResult(plans, load.report if load else None, files.written if files else [])

@@ -16,6 +16,10 @@ import pytest
 from ingest.citations import canonical_title
 from ingest.corpus import load_corpus
 from ingest.parse import parse_document
+from ontology.dataset import write_graphs
+from plangraph.pipeline import dataset_for, parse_all
+from plangraph.settings import Settings
+from queryapi.store import open_store
 from synth.corpus import FORMATS, SynthPlan, synthesize
 
 PLANGRAPH = Path(sys.executable).with_name("plangraph")
@@ -124,9 +128,18 @@ def test_a_synthetic_corpus_builds_validates_and_answers(synthetic, tmp_path):
             [str(PLANGRAPH), *args], env=env, capture_output=True, text=True, timeout=300
         )
 
-    built = run("build", "--store", str(store), "--no-graphs")
+    built = run("build", "--store", str(store), "--graphs", str(tmp_path / "graphs"), "--jobs", "2")
     assert built.returncode == 0, built.stderr
     assert ": 8 plans," in built.stdout
+    # Streamed from two processes, a graph at a time: the same graphs/ and store as the
+    # dataset built in memory.
+    settings = Settings.from_env(corpus=synthetic / "corpus.toml")
+    dataset = dataset_for(settings, parse_all(settings))
+    expected = write_graphs(dataset, tmp_path / "expected")
+    streamed = sorted((tmp_path / "graphs").glob("*.trig"))
+    assert [p.name for p in streamed] == sorted(p.name for p in expected)
+    assert all(p.read_bytes() == (tmp_path / "expected" / p.name).read_bytes() for p in streamed)
+    assert len(open_store(store)) == len(dataset.quads())
     checked = run("validate", "--store", str(store))
     assert checked.returncode == 0, checked.stdout[-2000:]
     answer = run("query", "@queries/plans-overview.rq", "--store", str(store), "--format", "json")
