@@ -21,6 +21,7 @@ from plangraph.pipeline import dataset_for, parse_all
 from plangraph.settings import Settings
 from queryapi.store import open_store
 from synth.corpus import FORMATS, SynthPlan, synthesize
+from synth.regions import pick_regions
 
 PLANGRAPH = Path(sys.executable).with_name("plangraph")
 
@@ -149,6 +150,19 @@ def test_a_synthetic_corpus_builds_validates_and_answers(synthetic, tmp_path):
     regions = {d["region"] for d in manifest["documents"]}
     assert regions <= {r["region"]["value"] for r in rows}
     assert all(r["areas"]["value"] == "8" for r in rows if r["region"]["value"] in regions)
+
+
+def test_every_region_gets_a_slug_of_its_own():
+    """Over every county and city the generator can use: one slug per region name and one name
+    per slug (山西 and 陕西 are both shanxi in pinyin; 朝阳区 is in two cities)."""
+    regions = pick_regions(3057, 0)
+    pairs = {(r.region, r.region_slug) for r in regions}
+    pairs |= {(r.city, r.parent_slug) for r in regions if r.city}
+    pairs |= {(r.province, r.province_slug) for r in regions}
+    names = {name for name, _ in pairs}
+    assert len(pairs) == len(names) == len({slug for _, slug in pairs})
+    with pytest.raises(ValueError, match="at most 3057"):
+        pick_regions(3058, 0)
 
 
 def test_a_folder_of_other_files_is_refused(tmp_path):
