@@ -15,3 +15,7 @@ class PlanError(Exception):
         self.line = line
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type[PlanError], tuple[str, str, int | None]]:
+        """Pickle by the fields, so the error crosses from a build process intact."""
+        return (PlanError, (self.path, self.message, self.line))

@@ -6,9 +6,12 @@ Output is deterministic: the same documents give the same quads, serialised in s
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
@@ -81,10 +84,11 @@ class PlanResource:
 
     title: str
     chain: Chain
-    own: GraphBuffer | None = None
+    own: bool = False  # a graph of its own describes it (its pg:upstreamPlan is said there)
     derived: bool = False  # implied by the chain of a plan below it, cited by no one
 
 
+@cache
 def pg(name: str) -> NamedNode:
     """A term of the plangraph ontology."""
     return NamedNode(PG + name)
@@ -142,8 +146,35 @@ class Dataset:
 
     def trig(self, iris: Iterable[str]) -> bytes:
         """The given graphs as TriG, deterministic."""
-        quads = sorted((q for i in iris for q in self.graphs[i].quads), key=str)
-        return serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES)
+        return trig(q for i in iris for q in self.graphs[i].quads)
+
+
+def trig(quads: Iterable[Quad]) -> bytes:
+    """Quads as TriG with the project's prefixes, sorted: byte-identical for the same quads."""
+    return serialize(sorted(quads, key=str), format=RdfFormat.TRIG, prefixes=PREFIXES)
+
+
+@dataclass(frozen=True)
+class PlanGraph:
+    """One plan's named graph built apart from the others (in a worker process), as bytes that
+    cross processes cheaply: the graph itself, and what the plan adds to the shared graphs."""
+
+    iri: str
+    data: bytes  # the plan's graph: sorted TriG (for graphs/), or N-Quads with its departments
+    # (the departments graph's share of the plan, which the store merges: builds of thousands
+    # of plans need not hold the departments of them all)
+    sorted: bool  # data is sorted TriG
+    quads: int
+    shared: bytes  # N-Quads: the plan's regions, indicators, cited works, departments
+    cited_titles: dict[str, frozenset[str]]  # cited resource → the titles it was cited by
+    restated: bytes  # N-Quads: the plan node's own triples (see DatasetBuilder.drop_restated)
+    plans: dict[str, PlanResource]  # plan resource IRI → what the builder knows of it
+    keys: dict[str, str]  # plan key → plan IRI
+
+    @property
+    def format(self) -> RdfFormat:
+        """The syntax of data (pyoxigraph's formats do not pickle, so it is not a field)."""
+        return RdfFormat.TRIG if self.sorted else RdfFormat.N_QUADS
 
 
 class DatasetBuilder:
@@ -160,6 +191,8 @@ class DatasetBuilder:
         self.plans: dict[NamedNode, PlanResource] = {}
         self.based_on: dict[NamedNode, set[NamedNode]] = {}
         self.keys: dict[str, NamedNode] = {}  # plan key → plan IRI, of the plans added so far
+        self.restated: set[tuple[NamedNode, NamedNode, Term]] = set()
+        self.described: set[NamedNode] = set()  # departments whose triples are added
 
     # --- plans ------------------------------------------------------------------------------
     def plan_iri(self, plan: Plan) -> NamedNode:
@@ -216,7 +249,7 @@ class DatasetBuilder:
         g.add(node, NamedNode(DCT + "title"), zh(plan.title))
         g.add(node, pg("level"), pg(LEVELS[plan.level]))
         g.add(node, pg("jurisdiction"), self.region(plan))
-        self.plans[node] = PlanResource(canonical_title(plan.title), self.region_chain(plan), g)
+        self.plans[node] = PlanResource(canonical_title(plan.title), self.region_chain(plan), True)
         self.keys.setdefault(plan.key, node)
         if plan.kind:
             g.add(node, pg("areaScheme"), NamedNode(area_schemes()[plan.kind]))
@@ -242,7 +275,53 @@ class DatasetBuilder:
         ctx.items(node, "hasImplementationItem", "implementation", plan.implementation)
         ctx.items(node, "hasMonitoringItem", "monitoring", plan.monitoring)
         ctx.notes(node, plan.notes)
+        self.link_upstream_of(node, g)
+        self.restated |= {(q.subject, q.predicate, q.object) for q in g.quads if q.subject == node}
         return g.name.value
+
+    def plan_graph(self, doc: ParsedDocument, sort: bool) -> PlanGraph:
+        """Build one document apart, on a builder of its own: its graph and its share of the
+        shared graphs, for merge() in the process that writes the store."""
+        if self.dataset.graphs.keys() - {VOCABULARY_GRAPH, CITED_GRAPH}:
+            raise ValueError("plan_graph needs a fresh builder: one document each")
+        iri = self.add_document(doc)
+        own = self.dataset.graphs.pop(iri).quads
+        if sort:
+            data = trig(own)
+        else:  # for the store only: the plan's departments go straight in with its graph
+            departments = self.dataset.graphs.pop(DEPARTMENTS_GRAPH, GraphBuffer(pid(""))).quads
+            data = serialize(own | departments, format=RdfFormat.N_QUADS)
+        shared = [q for g in self.dataset.graphs.values() for q in g.quads]
+        restated = [Quad(s, p, o, NamedNode(iri)) for s, p, o in self.restated]
+        return PlanGraph(
+            iri=iri,
+            data=data,
+            sorted=sort,
+            quads=len(own),
+            shared=serialize(shared, format=RdfFormat.N_QUADS),
+            cited_titles={n.value: frozenset(t) for n, t in self.cited_titles.items()},
+            restated=serialize(restated, format=RdfFormat.N_QUADS),
+            plans={n.value: r for n, r in self.plans.items()},
+            keys={k: n.value for k, n in self.keys.items()},
+        )
+
+    def merge(self, part: PlanGraph) -> None:
+        """Take in what a plan built apart adds to the shared graphs (its own graph goes to the
+        store and graphs/ directly, never into this builder's dataset)."""
+        for q in parse(part.shared, format=RdfFormat.N_QUADS):
+            self.dataset.graph(q.graph_name.value).quads.add(q)  # type: ignore[union-attr]
+        for node, titles in part.cited_titles.items():
+            self.cited_titles.setdefault(NamedNode(node), set()).update(titles)
+        self.restated |= {
+            (q.subject, q.predicate, q.object)  # type: ignore[misc]
+            for q in parse(part.restated, format=RdfFormat.N_QUADS)
+        }
+        for node, res in part.plans.items():
+            known = self.plans.get(NamedNode(node))
+            if known is None or (res.own and not known.own) or (known.derived and not res.derived):
+                self.plans[NamedNode(node)] = res
+        for key, node in part.keys.items():
+            self.keys.setdefault(key, NamedNode(node))
 
     def region_chain(self, plan: Plan) -> Chain:
         """The plan's region and its parents, nearest first (see `chain`)."""
@@ -358,10 +437,16 @@ class DatasetBuilder:
             for node in todo:
                 done.add(node)
                 res = self.plans[node]
-                if len(res.chain) < 2 or not topic_plan(res.title):
-                    continue
-                up = self.upstream_of(node, res)
-                (res.own or self.cited).add(node, pg("upstreamPlan"), up)
+                if res.own or len(res.chain) < 2 or not topic_plan(res.title):
+                    continue  # a plan with a graph of its own got its link as it was added
+                self.cited.add(node, pg("upstreamPlan"), self.upstream_of(node, res))
+
+    def link_upstream_of(self, node: NamedNode, g: GraphBuffer) -> None:
+        """pg:upstreamPlan of a plan with a graph of its own, said in that graph (see
+        link_upstream): its basis citations are known once the plan is added."""
+        res = self.plans[node]
+        if len(res.chain) >= 2 and topic_plan(res.title):
+            g.add(node, pg("upstreamPlan"), self.upstream_of(node, res))
 
     def upstream_of(self, node: NamedNode, res: PlanResource) -> NamedNode:
         """The plan one step up from a plan resource (see link_upstream)."""
@@ -383,7 +468,7 @@ class DatasetBuilder:
         graph of its own; for every plan, the printed forms of its title as skos:altLabel."""
         for node, res in self.plans.items():
             printed = self.cited_titles.get(node, set())
-            if res.own is None:
+            if not res.own:
                 self.cited.add(node, A, pg("Plan"))
                 self.cited.add(node, NamedNode(DCT + "title"), zh(res.title))
                 if res.chain:
@@ -406,9 +491,13 @@ class DatasetBuilder:
         return node
 
     def department(self, plan: Plan, kind: str) -> NamedNode:
-        """The department of one function in the plan's jurisdiction (开平市卫生健康局)."""
+        """The department of one function in the plan's jurisdiction (开平市卫生健康局); its
+        triples are added once (a plan names the same departments hundreds of times)."""
         region = self.regions.slug(plan.region)
         node = pid(f"department/{region}/{kind}")
+        if node in self.described:
+            return node
+        self.described.add(node)
         g = self.dataset.graph(DEPARTMENTS_GRAPH)
         dtype = self.registry[kind]
         city = plan.region if plan.level == "municipal" else plan.parent_region
@@ -437,6 +526,9 @@ class DatasetBuilder:
         """The shared concept of a department function (卫生健康 …)."""
         dtype = self.registry[kind]
         node = pid("department-type/" + kind)
+        if node in self.described:
+            return node
+        self.described.add(node)
         g = self.dataset.graph(DEPARTMENTS_GRAPH)
         scheme = pid("scheme/department-types")
         g.add(node, A, pg("DepartmentType"))
@@ -451,15 +543,13 @@ class DatasetBuilder:
 
     def drop_restated(self) -> None:
         """Drop from the cited graph what a plan's own graph states (the national outline's
-        title, type and level): the union default graph would return such a triple twice."""
-        own = {
-            (q.subject, q.predicate, q.object)
-            for iri, g in self.dataset.graphs.items()
-            if iri not in SHARED_GRAPHS and iri != DEPARTMENTS_GRAPH
-            for q in g.quads
-        }
+        title, type and level): the union default graph would return such a triple twice.
+
+        The cited graph's subjects are plans and works (plan/…, work/…), and the only such
+        subject a plan's graph has is the plan itself, so the plan nodes' own triples
+        (self.restated, kept by add_document) are all that can be restated."""
         self.cited.quads = {
-            q for q in self.cited.quads if (q.subject, q.predicate, q.object) not in own
+            q for q in self.cited.quads if (q.subject, q.predicate, q.object) not in self.restated
         }
 
     def finish(self) -> Dataset:
@@ -670,20 +760,60 @@ def build_dataset(
     return builder.finish()
 
 
+def graph_file(iri: str) -> str:
+    """The graphs/ file (without .trig) a named graph is written to: one per plan graph, one
+    per group of shared graphs."""
+    return SHARED_GRAPHS.get(iri) or iri.rsplit("/", 1)[-1]
+
+
+class GraphFiles:
+    """graphs/ as a build writes it, a plan at a time: the files go to a folder beside it and
+    replace graphs/'s files when the block ends, so a failed build leaves graphs/ as it was.
+    Files of graphs no longer in the dataset are removed: the folder mirrors the dataset."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.building = out.with_name(f".{out.name}.building-{os.getpid()}")
+        self.names: dict[str, str] = {}  # graph IRI → file name
+        self.written: list[Path] = []
+
+    def __enter__(self) -> GraphFiles:
+        shutil.rmtree(self.building, ignore_errors=True)
+        self.building.mkdir(parents=True)
+        return self
+
+    def add(self, iri: str, trig_bytes: bytes) -> None:
+        """Write one graph's file (sorted TriG, as PlanGraph.data is when sorted)."""
+        self.names[iri] = graph_file(iri)
+        (self.building / f"{self.names[iri]}.trig").write_bytes(trig_bytes)
+
+    def add_dataset(self, dataset: Dataset) -> None:
+        """Write a file per plan graph and per group of shared graphs of a dataset."""
+        groups: dict[str, list[str]] = {}
+        for iri in sorted(dataset.graphs):
+            groups.setdefault(graph_file(iri), []).append(iri)
+        for name, iris in groups.items():
+            self.names.update(dict.fromkeys(iris, name))
+            (self.building / f"{name}.trig").write_bytes(dataset.trig(iris))
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        if kind is not None:
+            shutil.rmtree(self.building, ignore_errors=True)
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        names = list(dict.fromkeys(self.names[iri] for iri in sorted(self.names)))
+        self.written = [self.out / f"{name}.trig" for name in names]
+        for name in names:
+            os.replace(self.building / f"{name}.trig", self.out / f"{name}.trig")
+        for stale in set(self.out.glob("*.trig")) - set(self.written):
+            stale.unlink()
+        shutil.rmtree(self.building, ignore_errors=True)
+
+
 def write_graphs(dataset: Dataset, out: Path) -> list[Path]:
     """Write a TriG file per plan graph and per group of shared graphs; returns the files.
 
     Files of graphs no longer in the dataset are removed, so the folder mirrors the dataset."""
-    out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, list[str]] = {}
-    for iri in sorted(dataset.graphs):
-        name = SHARED_GRAPHS.get(iri) or iri.rsplit("/", 1)[-1]
-        files.setdefault(name, []).append(iri)
-    written = []
-    for name, iris in files.items():
-        path = out / f"{name}.trig"
-        path.write_bytes(dataset.trig(iris))
-        written.append(path)
-    for stale in set(out.glob("*.trig")) - set(written):
-        stale.unlink()
-    return written
+    with GraphFiles(out) as files:
+        files.add_dataset(dataset)
+    return files.written

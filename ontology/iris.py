@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.citations import canonical_title
 from ingest.corpus import CorpusEntry, slug
@@ -43,8 +44,9 @@ class RegionNames:
         t = canonical_title(title)
         period = _PERIOD.search(t)
         head = t[: period.start()] if period else t
-        known = sorted(self.slugs, key=len, reverse=True)
-        region = next((p for p in (*NATIONAL, *known) if head.startswith(p)), None)
+        region = next((p for p in NATIONAL if head.startswith(p)), None) or next(
+            (head[:n] for n in range(len(head), 0, -1) if head[:n] in self.slugs), None
+        )
         if region is None:
             region = title_region(head) or ""
         region_slug = "china" if region in NATIONAL else self.slug(region) if region else ""
@@ -64,6 +66,8 @@ def indicator_key(phrase: str) -> str:
     return _INDICATOR_PREFIX.sub("", re.sub(r"\s+", "", phrase))
 
 
+@lru_cache(maxsize=65536)
 def work_slug(title: str) -> str:
-    """The slug of a cited law or other work; 中华人民共和国X法 and X法 are one law."""
+    """The slug of a cited law or other work; 中华人民共和国X法 and X法 are one law (cached:
+    plans repeat the same indicators, actors and laws, and pinyin is slow)."""
     return slug(canonical_title(title).removeprefix("中华人民共和国"))[:80].rstrip("-")

@@ -6,8 +6,10 @@ Exit codes, for every subcommand: 0 success, 1 the data has problems (validation
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -97,6 +99,7 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
     help="Write the TriG dataset here [settings.graphs when building the corpus].",
 )
 @click.option("--no-graphs", is_flag=True, help="Do not write TriG files.")
+@click.option("--jobs", type=int, help="Processes parsing documents [settings.jobs: one per core].")
 @click.pass_obj
 def build(
     settings: Settings,
@@ -104,6 +107,7 @@ def build(
     store: Path | None,
     graphs: Path | None,
     no_graphs: bool,
+    jobs: int | None,
 ) -> None:
     """Build the store from the corpus (default) or the given documents.
 
@@ -116,24 +120,55 @@ def build(
     started = time.perf_counter()
     if graphs is None and not paths and not no_graphs:
         graphs = settings.graphs
-    try:
-        result = run_build(
-            settings, list(paths) or None, store or settings.store, None if no_graphs else graphs
-        )
-    except PlanError as err:
-        fail(f"{err} (the store was left as it was)")
-    except StoreError as err:
-        fail(str(err))
+    settings = replace_settings(settings, jobs=jobs)
+    with progress_bar("building") as progress:
+        try:
+            result = run_build(
+                settings,
+                list(paths) or None,
+                store or settings.store,
+                None if no_graphs else graphs,
+                progress,
+            )
+        except PlanError as err:
+            fail(f"{err} (the store was left as it was)")
+        except StoreError as err:
+            fail(str(err))
     elapsed = time.perf_counter() - started
-    for doc in result.documents:
-        warn(doc.plan.warnings)
+    for plan in result.plans:
+        warn(plan.warnings)
     assert result.store is not None
     click.echo(
-        f"built {result.store.store}: {len(result.documents)} plans, "
+        f"built {result.store.store}: {len(result.plans)} plans, "
         f"{result.store.quads} quads in {result.store.graphs} graphs, {elapsed:.2f} s"
     )
     for path in result.graph_files:
         click.echo(f"wrote {path}")
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback (done, total) drawing a bar on stderr, or None when stderr is not a
+    terminal (logs and pipes get the summary line only)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = None
+    shown = 0
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @main.command()

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from pyoxigraph import RdfFormat, serialize
 
 from derive import derive
 from derive.alignment import Alignments, GoalRef, UpstreamNote, align
@@ -13,24 +22,36 @@ from derive.ownership import OwnerModel, load_lexicon
 from derive.quoted import quoted_plans
 from ingest.citations import canonical_title
 from ingest.config import read_toml, shape_error
-from ingest.corpus import load_corpus
+from ingest.corpus import CorpusEntry, load_corpus
 from ingest.model import Plan
 from ingest.parse import ParsedDocument, parse_document
 from ingest.quotations import find_quotations
 from ingest.upstream import read_outline
-from ontology.dataset import Dataset, build_dataset, write_graphs
+from ontology.dataset import Dataset, DatasetBuilder, GraphFiles, PlanGraph, build_dataset
 from plangraph.settings import Settings
-from queryapi.store import BuildReport, build_store, writing
+from queryapi.store import BuildReport, new_store, writing
+
+
+@dataclass(frozen=True)
+class BuiltPlan:
+    """One document a build read: its plan's key, its file and what it keeps but a reader
+    should know (an area of no known type)."""
+
+    key: str
+    source: str
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
 class BuildResult:
     """What `plangraph build` did."""
 
-    documents: list[ParsedDocument]
-    dataset: Dataset
+    plans: list[BuiltPlan]
     store: BuildReport | None
     graph_files: list[Path]
+
+
+Progress = Callable[[int, int], None]  # documents built so far, documents in all
 
 
 @dataclass(frozen=True)
@@ -80,19 +101,46 @@ def quoted_all(docs: list[ParsedDocument]) -> list[ParsedDocument]:
     return [up for doc in docs for up in quoted_plans(doc)]
 
 
-def alignments_of(docs: list[ParsedDocument], outline: Plan, quoted: list[Plan]) -> Alignments:
-    """The alignments of the documents' goals and of the goals their footnotes quote."""
+@dataclass(frozen=True)
+class AlignmentInput:
+    """What alignment needs of one document: its plan's goals and citations (no measures, so
+    that thousands of them stay small), what its footnotes say of the outline's goals, and the
+    plans they quote."""
+
+    plan: Plan
+    notes: list[UpstreamNote]
+    quoted: list[ParsedDocument]
+
+
+def alignment_input(doc: ParsedDocument) -> AlignmentInput:
+    """The document's share of the alignment (see AlignmentInput)."""
+    plan = doc.plan
     notes = [
         UpstreamNote(
-            GoalRef(doc.plan.title, q.area, q.goal),
+            GoalRef(plan.title, q.area, q.goal),
             canonical_title(q.cited_title),
             q.wording,
             f"{q.local_plan} footnote {q.note}",
         )
-        for doc in docs
-        for q in find_quotations(doc.plan)
+        for q in find_quotations(plan)
     ]
-    return align([d.plan for d in docs], outline, notes, quoted)
+    goals_only = dataclasses.replace(
+        plan,
+        sections=[],
+        key_projects=[],
+        implementation=[],
+        monitoring=[],
+        notes=[],
+        areas=[dataclasses.replace(a, measures=[], notes=[]) for a in plan.areas],
+    )
+    return AlignmentInput(goals_only, notes, quoted_plans(doc))
+
+
+def alignments_of(inputs: list[AlignmentInput], outline: Plan) -> Alignments:
+    """The alignments of the documents' goals and of the goals their footnotes quote."""
+    notes = [n for i in inputs for n in i.notes]
+    quoted = [q.plan for i in inputs for q in i.quoted]
+    return align([i.plan for i in inputs], outline, notes, quoted)
 
 
 @dataclass(frozen=True)
@@ -111,19 +159,95 @@ def alignments_for(settings: Settings) -> CorpusAlignments:
     for doc in docs:
         derive(doc.plan)
     outline = upstream_all(settings)[0].plan
-    found = alignments_of(docs, outline, [d.plan for d in quoted_all(docs)])
+    found = alignments_of([alignment_input(d) for d in docs], outline)
     return CorpusAlignments(found, {d.plan.key: d.plan.title for d in docs}, outline.title)
 
 
 def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
     """The RDF dataset of parsed documents, of the upstream plans they cite and of the
-    alignments of their goals with the national outline's."""
+    alignments of their goals with the national outline's, all in memory."""
     corpus = load_corpus(settings.corpus)
     registry = ownership(settings).registry
     outline = upstream_all(settings)
-    quoted = quoted_all(docs)
-    links = alignments_of(docs, outline[0].plan, [q.plan for q in quoted])
+    inputs = [alignment_input(d) for d in docs]
+    quoted = [q for i in inputs for q in i.quoted]
+    links = alignments_of(inputs, outline[0].plan)
     return build_dataset(docs, corpus, registry, [*outline, *quoted], links)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A document as a build process hands it back: what it was and its graph, as bytes."""
+
+    plan: BuiltPlan
+    graph: PlanGraph
+    alignment: AlignmentInput
+
+
+@dataclass(frozen=True)
+class _Builder:
+    """What a process needs to turn a document into its plan graph."""
+
+    corpus: list[CorpusEntry]
+    own: Ownership
+    sort: bool  # sorted TriG for graphs/, else N-Quads for the store only
+
+    def part(self, doc: ParsedDocument) -> _Part:
+        graph = DatasetBuilder(self.corpus, self.own.registry).plan_graph(doc, self.sort)
+        built = BuiltPlan(doc.plan.key, doc.plan.source, doc.plan.warnings)
+        return _Part(built, graph, alignment_input(doc))
+
+    def document(self, path: Path) -> _Part:
+        doc = parse_document(path, self.corpus)
+        derive(doc.plan, self.own.model)
+        return self.part(doc)
+
+
+_worker: _Builder | None = None  # a build process's builder, set by _start_worker
+
+
+def _start_worker(builder: _Builder) -> None:
+    global _worker
+    _worker = builder
+
+
+def _work(path: Path) -> _Part:
+    assert _worker is not None
+    return _worker.document(path)
+
+
+POOL_MIN_DOCUMENTS = 8  # fewer are parsed in the build's own process
+
+
+@contextlib.contextmanager
+def _parts(builder: _Builder, paths: list[Path], jobs: int) -> Iterator[Iterator[_Part]]:
+    """The documents' parts in document order, parsed by `jobs` processes (in this one for a
+    few documents); at most a few parts wait at a time, so memory stays flat."""
+    if jobs <= 1 or len(paths) < POOL_MIN_DOCUMENTS:
+        yield map(builder.document, paths)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(builder,),
+    )
+
+    def ordered() -> Iterator[_Part]:
+        waiting: deque[Future[_Part]] = deque()
+        todo = iter(paths)
+        for path in itertools.islice(todo, 4 * jobs):
+            waiting.append(pool.submit(_work, path))
+        while waiting:
+            part = waiting.popleft().result()
+            for path in itertools.islice(todo, 1):
+                waiting.append(pool.submit(_work, path))
+            yield part
+
+    try:
+        yield ordered()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build(
@@ -131,14 +255,55 @@ def build(
     paths: list[Path] | None = None,
     store: Path | None = None,
     graphs: Path | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Parse, build the dataset, then write graphs/ and swap in a new store (either optional).
+
+    Documents are parsed and turned into their plan graphs by settings.jobs processes, in
+    document order, and each graph goes to the store and graphs/ as it comes: only the shared
+    graphs (regions, indicators, cited works, departments) are held until the end. A bad
+    document raises PlanError and leaves the store and graphs/ as they were.
 
     With a store, the store's writer lock is held from the start, so a second build into the
     same store fails at once (StoreBusy) instead of racing this one."""
     with writing(store) if store else contextlib.nullcontext():
-        docs = parse_all(settings, paths)
-        dataset = dataset_for(settings, docs)
-        files = write_graphs(dataset, graphs) if graphs else []
-        report = build_store(dataset, store) if store else None
-    return BuildResult(docs, dataset, report, files)
+        corpus = load_corpus(settings.corpus)
+        sources = paths or [e.path for e in corpus]
+        own = ownership(settings)
+        builder = _Builder(corpus, own, sort=graphs is not None)
+        shared = DatasetBuilder(corpus, own.registry)
+        jobs = settings.jobs or os.cpu_count() or 1
+        plans: list[BuiltPlan] = []
+        with (
+            _parts(builder, sources, jobs) as parts,
+            new_store(store) if store else contextlib.nullcontext() as load,
+            GraphFiles(graphs) if graphs else contextlib.nullcontext() as files,
+        ):
+
+            def take(graph: PlanGraph) -> None:
+                shared.merge(graph)
+                if files:
+                    files.add(graph.iri, graph.data)
+                if load:
+                    load.add(graph.data, graph.format)
+
+            outline = upstream_all(settings)
+            for doc in outline:
+                take(builder.part(doc).graph)
+            inputs: list[AlignmentInput] = []
+            for part in parts:
+                take(part.graph)
+                plans.append(part.plan)
+                inputs.append(part.alignment)
+                if progress:
+                    progress(len(plans), len(sources))
+            for doc in (q for i in inputs for q in i.quoted):  # they point at the local goals
+                shared.add_document(doc)
+            shared.add_alignments(alignments_of(inputs, outline[0].plan))
+            dataset = shared.finish()
+            for g in dataset.graphs.values():
+                if load:
+                    load.add(serialize(g.quads, format=RdfFormat.N_QUADS), RdfFormat.N_QUADS)
+            if files:
+                files.add_dataset(dataset)
+    return BuildResult(plans, load.report if load else None, files.written if files else [])

@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import io
 import os
+import queue
 import shutil
 import threading
 import time
@@ -188,27 +189,99 @@ def _prune(store_dir: Path, keep: set[Path]) -> None:
 def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:
     """Write the dataset into a fresh generation and swap it in atomically, under the writer
     lock, so readers never see a missing or partial store and a failed build changes nothing."""
+    with new_store(store_dir) as load:
+        load.store.bulk_extend(dataset.quads())
+    assert load.report is not None
+    return load.report
+
+
+class StoreLoad:
+    """A new store generation being filled: graphs come as serialised bytes and are bulk-loaded
+    in batches by a thread of their own (pyoxigraph releases the GIL while it loads), so the
+    build goes on receiving plans meanwhile and never holds more than two batches."""
+
+    BATCH_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.report: BuildReport | None = None
+        self._batch: list[bytes] = []
+        self._format: RdfFormat | None = None
+        self._size = 0
+        self._jobs: queue.Queue[tuple[bytes, RdfFormat] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="store-load", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None:
+                try:
+                    self.store.bulk_load(job[0], format=job[1])
+                except BaseException as err:  # handed to the build's thread by _check
+                    self._error = err
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def add(self, data: bytes, fmt: RdfFormat) -> None:
+        """Queue a serialised graph (N-Quads or TriG); loaded when the batch is full."""
+        if self._format not in (None, fmt):
+            self.flush()
+        self._format = fmt
+        self._batch.append(data)
+        self._size += len(data)
+        if self._size >= self.BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand what is queued to the loading thread (waits while it loads the last batch)."""
+        self._check()
+        if self._batch and self._format is not None:
+            self._jobs.put((b"\n".join(self._batch), self._format))
+        self._batch, self._format, self._size = [], None, 0
+
+    def close(self) -> None:
+        """Load what is left and wait for the loading thread; raises what it raised."""
+        self._batch = [] if self._error else self._batch
+        try:
+            self.flush()
+        finally:
+            self._jobs.put(None)
+            self._thread.join()
+        self._check()
+
+
+@contextlib.contextmanager
+def new_store(store_dir: Path) -> Iterator[StoreLoad]:
+    """A fresh generation to fill in the block, swapped in atomically when the block ends
+    (under the writer lock) and deleted when it raises, so a failed build changes nothing;
+    load.report says what it holds once the block has ended."""
     store_dir = store_dir.absolute()
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     with writing(store_dir):
         generation = _new_generation(store_dir)
-        store = Store(str(generation))
+        load = StoreLoad(Store(str(generation)))
         try:
-            store.bulk_extend(dataset.quads())
-            store.flush()
-            count = len(store)
-            graphs = sum(1 for _ in store.named_graphs())
+            try:
+                yield load
+            finally:
+                load.close()
+            load.store.flush()
             from queryapi.search import SEARCH_FILE, build_index
 
-            build_index(store, generation / SEARCH_FILE)
+            build_index(load.store, generation / SEARCH_FILE)
+            graphs = sum(1 for _ in load.store.named_graphs())
+            quads = len(load.store)
         except BaseException:
-            del store
+            del load.store
             shutil.rmtree(generation, ignore_errors=True)
             raise
-        del store
+        del load.store
         previous = _swap_in(store_dir, generation)
         _prune(store_dir, {generation} | ({previous} if previous else set()))
-    return BuildReport(store_dir, count, graphs)
+        load.report = BuildReport(store_dir, quads, graphs)
 
 
 def generation_dir(store_dir: Path) -> Path | None:

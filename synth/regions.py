@@ -70,19 +70,22 @@ class _Slugs:
         self.by_name: dict[str, str] = {}
         self.taken: set[str] = set()
 
-    def __call__(self, name: str, short: str, code: str, prefix: str = "") -> str:
+    def __call__(self, name: str, short: str, code: str, prefix: str = "", fixed: str = "") -> str:
         key = f"{prefix}/{name}"
         if key not in self.by_name:
-            base = "-".join(p for p in (prefix, slug(short).replace("-", "")) if p)
+            base = fixed or "-".join(p for p in (prefix, slug(short).replace("-", "")) if p)
             chosen = base if base not in self.taken else f"{base}-{code}"
             self.by_name[key] = chosen
             self.taken.add(chosen)
         return self.by_name[key]
 
 
+_PROVINCE_SLUGS = {"陕西省": "shaanxi"}  # 山西 and 陕西 are both Shanxi in toneless pinyin
+
+
 def _province_slug(name: str) -> str:
     short = re.sub(r"(壮族|回族|维吾尔)?(自治区|省|市|特别行政区)$", "", name)
-    return slug(short).replace("-", "")
+    return _PROVINCE_SLUGS.get(name) or slug(short).replace("-", "")
 
 
 def pick_regions(n: int, seed: int) -> list[SynthRegion]:
@@ -98,8 +101,7 @@ def pick_regions(n: int, seed: int) -> list[SynthRegion]:
     slugs = _Slugs()
     out = []
     for r, city, province in candidates[:n]:
-        province_slug = _province_slug(province.name)
-        slugs.taken.add(province_slug)
+        province_slug = slugs(province.name, "", province.code, fixed=_province_slug(province.name))
         if city is None:
             region_slug = slugs(r.name, short_name(r.name), r.code)
             out.append(

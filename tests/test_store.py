@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import Quad, Store
 
 from ingest.errors import PlanError
-from plangraph.pipeline import build
+from plangraph.pipeline import build, dataset_for, parse_all
 from plangraph.settings import Settings
 from queryapi.store import (
     build_store,
@@ -170,7 +170,7 @@ def test_a_store_folder_from_older_versions_is_swapped_gracefully(tmp_path):
     (tmp_path / ".store.building").mkdir()  # a leftover of an older version's build
 
     settings = Settings.from_env()
-    docs = build(settings, [LUZHAI]).dataset
+    docs = dataset_for(settings, parse_all(settings, [LUZHAI]))
     report = build_store(docs, store)
     assert store.is_symlink() and store_generation(store) not in (None, token)
     assert len(open_store(store)) == report.quads

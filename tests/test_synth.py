@@ -16,7 +16,12 @@ import pytest
 from ingest.citations import canonical_title
 from ingest.corpus import load_corpus
 from ingest.parse import parse_document
+from ontology.dataset import write_graphs
+from plangraph.pipeline import dataset_for, parse_all
+from plangraph.settings import Settings
+from queryapi.store import open_store
 from synth.corpus import FORMATS, SynthPlan, synthesize
+from synth.regions import pick_regions
 
 PLANGRAPH = Path(sys.executable).with_name("plangraph")
 
@@ -124,9 +129,18 @@ def test_a_synthetic_corpus_builds_validates_and_answers(synthetic, tmp_path):
             [str(PLANGRAPH), *args], env=env, capture_output=True, text=True, timeout=300
         )
 
-    built = run("build", "--store", str(store), "--no-graphs")
+    built = run("build", "--store", str(store), "--graphs", str(tmp_path / "graphs"), "--jobs", "2")
     assert built.returncode == 0, built.stderr
     assert ": 8 plans," in built.stdout
+    # Streamed from two processes, a graph at a time: the same graphs/ and store as the
+    # dataset built in memory.
+    settings = Settings.from_env(corpus=synthetic / "corpus.toml")
+    dataset = dataset_for(settings, parse_all(settings))
+    expected = write_graphs(dataset, tmp_path / "expected")
+    streamed = sorted((tmp_path / "graphs").glob("*.trig"))
+    assert [p.name for p in streamed] == sorted(p.name for p in expected)
+    assert all(p.read_bytes() == (tmp_path / "expected" / p.name).read_bytes() for p in streamed)
+    assert len(open_store(store)) == len(dataset.quads())
     checked = run("validate", "--store", str(store))
     assert checked.returncode == 0, checked.stdout[-2000:]
     answer = run("query", "@queries/plans-overview.rq", "--store", str(store), "--format", "json")
@@ -136,6 +150,19 @@ def test_a_synthetic_corpus_builds_validates_and_answers(synthetic, tmp_path):
     regions = {d["region"] for d in manifest["documents"]}
     assert regions <= {r["region"]["value"] for r in rows}
     assert all(r["areas"]["value"] == "8" for r in rows if r["region"]["value"] in regions)
+
+
+def test_every_region_gets_a_slug_of_its_own():
+    """Over every county and city the generator can use: one slug per region name and one name
+    per slug (山西 and 陕西 are both shanxi in pinyin; 朝阳区 is in two cities)."""
+    regions = pick_regions(3057, 0)
+    pairs = {(r.region, r.region_slug) for r in regions}
+    pairs |= {(r.city, r.parent_slug) for r in regions if r.city}
+    pairs |= {(r.province, r.province_slug) for r in regions}
+    names = {name for name, _ in pairs}
+    assert len(pairs) == len(names) == len({slug for _, slug in pairs})
+    with pytest.raises(ValueError, match="at most 3057"):
+        pick_regions(3058, 0)
 
 
 def test_a_folder_of_other_files_is_refused(tmp_path):
