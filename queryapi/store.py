@@ -195,6 +195,9 @@ def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:
         store = Store(str(generation))
         try:
             store.bulk_extend(dataset.quads())
+            from queryapi.aggregates import materialise
+
+            materialise(store)  # the aggregates graph, from what was just loaded
             store.flush()
             count = len(store)
             graphs = sum(1 for _ in store.named_graphs())
