@@ -199,6 +199,7 @@ def main() -> None:
         "seed": args.seed,
         "quads": quads,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average": [round(x, 1) for x in os.getloadavg()],  # other work on the machine
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "synth_s": facts.get("synth_s"),
         "build_s": facts.get("build_s"),
