@@ -13,19 +13,25 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import create_model
 
 from ingest.paths import ROOT
 from queryapi import rest_models as m
 from queryapi.errors import ApiError
+from queryapi.http import app_state
 from queryapi.named_queries import NamedQuery, Parameter, ParameterError, load_folder
 from queryapi.rest import CSV_CONTENT, Format, Limit, Offset, list_response, select
+from queryapi.search import SEARCH_FILE, SearchUnavailable
+from queryapi.store import generation_dir
+from queryapi.text_search import text_search
 
 COOKBOOK_DIR = ROOT / "queries"
 _PYTHON_TYPES: dict[str, Any] = {"iri": str, "integer": int, "decimal": float, "string": str}
 _PAGING = {"limit", "offset", "format"}
 Cell = str | int | float | bool | None
+INDEXED = {"text-search": "word"}  # answered from the search index, by the word's parameter
 
 
 def columns(query: NamedQuery) -> list[str]:
@@ -92,7 +98,7 @@ def _handler(query: NamedQuery, columns_: list[str]) -> Callable[..., Awaitable[
             bindings = query.bind(given)
         except ParameterError as err:
             raise ApiError(422, "invalid-parameter", str(err)) from None
-        rows = await select(request, query, bindings)
+        rows = await _rows(request, query, bindings)
         items = [{c: r.get(c) for c in columns_} for r in rows]
         return list_response(
             request, model, items, kwargs["limit"], kwargs["offset"], kwargs["format"]
@@ -114,6 +120,28 @@ def _handler(query: NamedQuery, columns_: list[str]) -> Callable[..., Awaitable[
     handler.__annotations__ = {}
     handler.response_model = m.Page[model]  # type: ignore[attr-defined, valid-type]
     return handler
+
+
+async def _rows(
+    request: Request, query: NamedQuery, bindings: tuple[tuple[str, Any], ...]
+) -> list[dict[str, Any]]:
+    """The query's rows: from the search index for the text search on the embedded store
+    (queryapi/text_search.py: the .rq's rows without its scan), else through the pool."""
+    settings = app_state(request).settings
+    folder = None if settings.endpoint else generation_dir(settings.store)
+    if query.name in INDEXED and folder is not None:
+        word = dict(bindings)[INDEXED[query.name]].value
+        if not word:
+            raise ApiError(
+                422, "invalid-parameter", f"{INDEXED[query.name]}: expected a word to find"
+            )
+        try:
+            found = await anyio.to_thread.run_sync(text_search, folder / SEARCH_FILE, word)
+        except SearchUnavailable:  # a store built before the index held lines: the .rq
+            pass
+        else:
+            return [{**r, "line": int(r["line"])} for r in found[: settings.max_rows]]
+    return await select(request, query, bindings)
 
 
 def router(queries: dict[str, NamedQuery] | None = None) -> APIRouter:

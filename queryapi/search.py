@@ -25,13 +25,14 @@ SEARCH_FILE = "search.sqlite"
 MAX_TERMS = 8
 CONTEXT_BEFORE, CONTEXT_AFTER = 30, 90
 INDEX_QUERY = """
-SELECT ?iri ?kind ?plan ?planTitle ?label ?text WHERE {
+SELECT ?iri ?kind ?plan ?planTitle ?label ?text ?line WHERE {
   { ?plan pg:hasArea/pg:hasGoal ?iri . BIND("goal" AS ?kind) }
   UNION { ?plan pg:hasArea/pg:hasMeasure ?iri . BIND("measure" AS ?kind) }
   UNION { ?plan pg:hasKeyProject ?iri . BIND("project" AS ?kind) }
   ?plan dcterms:title ?planTitle .
   OPTIONAL { ?iri rdfs:label ?label }
   OPTIONAL { ?iri pg:text ?text }
+  OPTIONAL { ?iri pg:span/pg:startLine ?line }
 }
 ORDER BY ?iri
 """
@@ -67,7 +68,7 @@ def build_index(store: Store, path: Path) -> int:
     rows = [
         tuple(
             s[v].value if s[v] is not None else ""
-            for v in ("iri", "kind", "plan", "planTitle", "label", "text")
+            for v in ("iri", "kind", "plan", "planTitle", "label", "text", "line")
         )
         for s in store.query(INDEX_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
     ]
@@ -75,10 +76,11 @@ def build_index(store: Store, path: Path) -> int:
     with sqlite3.connect(path) as db:
         db.execute(
             "CREATE VIRTUAL TABLE items USING fts5(label, text, iri UNINDEXED, kind UNINDEXED,"
-            " plan UNINDEXED, plan_title UNINDEXED, tokenize='trigram')"
+            " plan UNINDEXED, plan_title UNINDEXED, line UNINDEXED, tokenize='trigram')"
         )
         db.executemany(
-            "INSERT INTO items (iri, kind, plan, plan_title, label, text) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO items (iri, kind, plan, plan_title, label, text, line)"
+            " VALUES (?,?,?,?,?,?,?)",
             rows,
         )
         db.execute("INSERT INTO items(items) VALUES('optimize')")

@@ -268,6 +268,9 @@ def new_store(store_dir: Path) -> Iterator[StoreLoad]:
                 yield load
             finally:
                 load.close()
+            from queryapi.aggregates import materialise
+
+            materialise(load.store)  # the aggregates graph, from what was just loaded
             load.store.flush()
             from queryapi.search import SEARCH_FILE, build_index
 

@@ -130,7 +130,9 @@ def test_a_runaway_query_is_stopped_at_the_timeout(built_store):
         "2",
         "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
     )
-    assert time.monotonic() - started < 2 + 6  # the deadline, plus starting Python on a busy machine
+    assert (
+        time.monotonic() - started < 2 + 6
+    )  # the deadline, plus starting Python on a busy machine
     assert out.returncode == 2
     assert "stopped after 2 s" in out.stderr and out.stderr.count("\n") == 1
 

@@ -1,0 +1,130 @@
+"""The facts materialised at build time (queryapi/aggregates.py) are what a direct query over the
+plan and alignment graphs computes, on the four plans; they follow a change to the store when
+recomputed; and the index-backed text search gives the .rq's rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad, Store
+
+from queryapi.aggregates import AGGREGATES_GRAPH, aggregate_queries, materialise
+from queryapi.search import SEARCH_FILE
+from queryapi.store import generation_dir, open_store, run_query
+from queryapi.text_search import text_search
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "https://w3id.org/plangraph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LOCAL_PLANS = """
+  { SELECT ?p ?plan WHERE {
+      { SELECT DISTINCT ?p WHERE { ?p pg:hasArea ?x } }
+      ?p dcterms:title ?plan ; pg:level ?level .
+      FILTER(?level != pg:National)
+      FILTER NOT EXISTS { ?p pg:hasArea/pg:hasGoal/pg:textStatus ?status } } }
+"""
+# The cookbook's queries as they were before the aggregates: computed from the graphs directly.
+DIRECT = {
+    "national-gaps": """SELECT ?plan ?area ?goal ?text WHERE {LOCAL_PLANS
+      ?outline pg:level pg:National ; pg:hasArea ?na .
+      ?na pg:hasGoal ?goal ; rdfs:label ?area .
+      ?goal pg:text ?text .
+      MINUS { ?p pg:hasArea/pg:hasGoal/pg:alignsWith ?goal } }""".replace(
+        "LOCAL_PLANS", LOCAL_PLANS
+    ),
+    "local-additions": """SELECT ?plan ?goal ?text (COUNT(DISTINCT ?peer) AS ?peers) WHERE {LOCAL_PLANS
+      ?p pg:hasArea/pg:hasGoal ?goal .
+      ?goal pg:text ?text .
+      MINUS { ?goal pg:alignsWith ?n . ?outline pg:level pg:National ; pg:hasArea/pg:hasGoal ?n }
+      OPTIONAL { ?goal pg:alignsWith|^pg:alignsWith ?peer } }
+      GROUP BY ?plan ?goal ?text""".replace("LOCAL_PLANS", LOCAL_PLANS),
+    "area-counts": """SELECT ?plan ?seq ?area
+      (COUNT(DISTINCT ?goal) AS ?goals) (COUNT(DISTINCT ?measure) AS ?measures) WHERE {
+      ?p pg:hasArea ?a ; dcterms:title ?plan .
+      ?a pg:sequence ?seq ; rdfs:label ?area .
+      OPTIONAL { ?a pg:hasGoal ?goal }
+      OPTIONAL { ?a pg:hasMeasure ?measure } }
+      GROUP BY ?plan ?seq ?area""",
+    "departments-by-load": """SELECT ?type (SUM(?isLead) AS ?leads) (SUM(1 - ?isLead) AS ?supports)
+      WHERE {
+      ?m a pg:Measure ; pg:hasResponsibility ?r .
+      ?r pg:role ?role ; pg:department/pg:departmentType/skos:prefLabel ?type .
+      FILTER(lang(?type) = "zh")
+      BIND(IF(?role = pg:Lead, 1, 0) AS ?isLead) }
+      GROUP BY ?type""",
+}
+
+
+def rows(store: Store, text: str) -> Counter[tuple]:
+    result = run_query(store, text)
+    return Counter(tuple(r) for r in result.rows)
+
+
+@pytest.fixture(scope="module")
+def store(built_store):
+    return open_store(built_store)
+
+
+@pytest.mark.parametrize("name", sorted(DIRECT))
+def test_cookbook_answer_equals_the_direct_query(store, name):
+    cookbook = (ROOT / "queries" / f"{name}.rq").read_text("utf-8")
+    assert "pg:hasArea/pg:hasGoal/pg:textStatus" not in cookbook  # it reads the aggregates
+    direct = rows(store, DIRECT[name])
+    assert direct, name
+    assert rows(store, cookbook) == direct
+
+
+def test_every_aggregate_query_writes_something(store):
+    counts = Counter()
+    graph = NamedNode(AGGREGATES_GRAPH)
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        counts[quad.predicate.value] += 1
+    local_plans = rows(store, f"SELECT ?p WHERE {{ {LOCAL_PLANS} }}")
+    assert counts[RDF_TYPE] > 0
+    assert len(local_plans) == 4  # the four plans; not the outline nor the two quoted plans
+    assert {p.stem for p in aggregate_queries()} >= {"10-local-plans", "20-national-gaps"}
+    for prop in ("lacksNationalGoal", "goalCount", "measureCount", "leadMeasureCount"):
+        assert counts[PG + prop] > 0, prop
+
+
+def test_materialise_follows_a_change(store):
+    """Recomputed after an alignment is removed, the gap and the local addition appear; the
+    graph is replaced, not added to."""
+    copy = Store()
+    copy.extend(list(store.quads_for_pattern(None, None, None, None)))
+    before = len(copy)
+    materialise(copy)
+    assert len(copy) == before  # the same facts again, nothing duplicated
+    goal = NamedNode(
+        "https://w3id.org/plangraph/id/plan/liuzhou-luzhai-women-2021-2030/area/1/goal/2"
+    )
+    aligned = list(copy.quads_for_pattern(goal, NamedNode(PG + "alignsWith"), None, None))
+    national = [q for q in aligned if "china-women-outline" in q.object.value]
+    assert national
+    gaps_before = rows(copy, (ROOT / "queries/national-gaps.rq").read_text("utf-8"))
+    for q in national:
+        copy.remove(q)
+    materialise(copy)
+    marker = Quad(
+        goal, NamedNode(RDF_TYPE), NamedNode(PG + "LocalAddition"), NamedNode(AGGREGATES_GRAPH)
+    )
+    assert marker in copy
+    gaps = rows(copy, (ROOT / "queries/national-gaps.rq").read_text("utf-8"))
+    assert gaps - gaps_before and not gaps_before - gaps
+    assert {r[2] for r in gaps - gaps_before} == {q.object.value for q in national}
+    assert rows(copy, DIRECT["national-gaps"]) == gaps
+
+
+@pytest.mark.parametrize("word", ["母婴室", "孕产妇死亡率", "妇女", "宫颈癌", "不在任何规划里的词"])
+def test_index_text_search_gives_the_rq_rows(store, built_store, word):
+    text = (ROOT / "queries/text-search.rq").read_text("utf-8").replace('"母婴室"', f'"{word}"')
+    result = run_query(store, text)
+    direct = [dict(zip(result.variables, r, strict=True)) for r in result.rows]
+    found = text_search(generation_dir(built_store) / SEARCH_FILE, word)
+    assert Counter(tuple(r.values()) for r in found) == Counter(tuple(r.values()) for r in direct)
+    assert [(r["plan"], int(r["line"])) for r in found] == sorted(
+        (r["plan"], int(r["line"])) for r in direct
+    )
+    assert bool(found) == (word != "不在任何规划里的词")
