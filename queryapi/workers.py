@@ -121,7 +121,7 @@ class QueryPool:
     source: Source
     size: int = 2
     max_waiting: int = 64
-    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, repr=False)
+    _idle: queue.Queue[_Worker] = field(default_factory=queue.LifoQueue, repr=False)
     _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
     _successors: list[threading.Thread] = field(default_factory=list, repr=False)
