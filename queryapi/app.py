@@ -86,5 +86,6 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["X-Result-Rows", "X-Result-Truncated", "X-Result-Limit", "Retry-After"],
         max_age=3600,
     )
+    app.add_middleware(sparql_endpoint.SparqlFastLane)
     app.add_middleware(UrlLimit, max_url=settings.max_url)
     return app

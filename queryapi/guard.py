@@ -163,3 +163,36 @@ def check_query(text: str) -> CheckedQuery:
         )
     dataset = _dataset(scans[0].tokens)
     return CheckedQuery(text, form, tuple(dataset.graphs), tuple(dataset.named))
+
+
+def with_row_limit(query: CheckedQuery, limit: int) -> str | None:
+    """A SELECT query's text made to stop after `limit` rows, when its tokens say for sure how:
+    unchanged when its own top-level LIMIT is at most `limit`, with `LIMIT limit` appended after
+    its solution modifiers when it has no LIMIT; None otherwise (not a SELECT, a trailing
+    VALUES, a larger LIMIT, unbalanced braces), and the caller caps the rows itself."""
+    if query.form != "SELECT":
+        return None
+    tokens = _scan(query.text).tokens
+    depth, tail_start = 0, None
+    for i, token in enumerate(tokens):
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                tail_start = i + 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "VALUES":
+            return None  # a trailing VALUES block: the LIMIT would have to go before it
+    if depth != 0 or tail_start is None:
+        return None
+    tail = tokens[tail_start:]
+    words = [t.text.upper() for t in tail if t.kind == "word"]
+    if any(w in FORMS for w in words):
+        return None
+    if "LIMIT" in words:
+        at = next(i for i, t in enumerate(tail) if t.kind == "word" and t.text.upper() == "LIMIT")
+        given = tail[at + 1].text if at + 1 < len(tail) else ""
+        return query.text if given.isdigit() and int(given) <= limit else None
+    return f"{query.text}\nLIMIT {limit}\n"  # on its own line: the text may end in a comment

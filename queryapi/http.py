@@ -4,7 +4,9 @@ job through the pool without blocking the event loop, and answer responses with 
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import anyio
 from fastapi import Request, Response
@@ -15,6 +17,8 @@ from queryapi.errors import ApiError
 from queryapi.results import Serialized
 from queryapi.store import store_generation
 from queryapi.workers import Job, QueryFailed, QueryPool, busy
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,10 +50,12 @@ async def run_job(request: Request, job: Job) -> Serialized:
         return kept
     if not state.pool.admit():
         raise QueryFailed(busy())
+
+    def in_thread(fn: Callable[..., T], *args: object) -> Awaitable[T]:
+        return anyio.to_thread.run_sync(fn, *args, limiter=state.limiter)
+
     try:
-        answer = await anyio.to_thread.run_sync(
-            state.pool.run_admitted, job, state.settings.timeout, limiter=state.limiter
-        )
+        answer = await state.pool.run_admitted_async(job, state.settings.timeout, in_thread)
     finally:
         state.pool.release()
     if state.cache is not None:

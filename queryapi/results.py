@@ -1,8 +1,9 @@
 """Query answers as bytes: the media types each query form offers, content negotiation, and the
 SPARQL results and RDF serialisations, capped at a row limit.
 
-Solutions are written here rather than by pyoxigraph's serialiser so that the cap can stop
-reading at the limit and the answer can say it was cut.
+pyoxigraph writes SELECT answers itself (in Rust) when the query was made to stop one row past
+the cap (`native_solutions`); otherwise they are written here, where the cap stops reading at the
+limit. Either way the answer says when it was cut.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from dataclasses import dataclass
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    serialize,
+)
 
 from ontology.namespaces import PREFIXES
 
@@ -39,6 +49,11 @@ RDF_FORMATS = {
     N_TRIPLES: RdfFormat.N_TRIPLES,
     JSON_LD: RdfFormat.JSON_LD,
     RDF_XML: RdfFormat.RDF_XML,
+}
+NATIVE_SOLUTION_FORMATS = {  # what pyoxigraph writes whose rows can be counted exactly in bytes
+    SPARQL_JSON: QueryResultsFormat.JSON,
+    SPARQL_XML: QueryResultsFormat.XML,
+    TSV: QueryResultsFormat.TSV,
 }
 ALIASES = {  # what clients also send, and the `format` parameter's short names
     "application/json": SPARQL_JSON,
@@ -160,6 +175,39 @@ def solutions(
     del taken[limit:]
     body = _SOLUTION_WRITERS[media_type](variables, taken, truncated, limit)
     return Serialized(body, media_type, len(taken), truncated)
+
+
+def native_solutions(result: QuerySolutions, media_type: str, limit: int) -> Serialized:
+    """A SELECT answer written by pyoxigraph, for a query that stops at `limit` + 1 rows: the rows
+    are counted in the bytes, and a row past the cap is cut off and the answer marked cut."""
+    body = result.serialize(format=NATIVE_SOLUTION_FORMATS[media_type])
+    assert body is not None
+    if media_type == SPARQL_JSON:
+        doc = json.loads(body)
+        bindings = doc["results"]["bindings"]
+        rows = len(bindings)
+        if rows > limit:
+            del bindings[limit:]
+            doc["plangraph"] = {"truncated": True, "limit": limit}
+            body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    elif media_type == SPARQL_XML:  # markup in values is escaped: each <result> is a row
+        rows = body.count(b"<result>")
+        if rows > limit:
+            cut = _nth(body, b"<result>", limit + 1)
+            body = body[:cut] + b"</results></sparql>\n"
+    else:  # TSV: a header line, then one line per row (newlines in values are escaped)
+        rows = body.count(b"\n") - 1
+        if rows > limit:
+            body = body[: _nth(body, b"\n", limit + 1) + 1]
+    return Serialized(body, media_type, min(rows, limit), rows > limit)
+
+
+def _nth(body: bytes, needle: bytes, n: int) -> int:
+    """Where the `n`th occurrence (1-based) of `needle` starts."""
+    at = -1
+    for _ in range(n):
+        at = body.index(needle, at + 1)
+    return at
 
 
 def graph(triples: Iterable[Triple], media_type: str, limit: int) -> Serialized:

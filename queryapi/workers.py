@@ -9,6 +9,7 @@ request is turned away at once. Results are read and serialised on the worker's 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ import queue
 import signal
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -121,7 +123,7 @@ class QueryPool:
     source: Source
     size: int = 2
     max_waiting: int = 64
-    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, repr=False)
+    _idle: queue.Queue[_Worker] = field(default_factory=queue.LifoQueue, repr=False)
     _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
     _successors: list[threading.Thread] = field(default_factory=list, repr=False)
@@ -196,6 +198,49 @@ class QueryPool:
         if not answered:
             self._replace(worker)
             raise QueryFailed(_timeout(timeout, waiting=False))
+        self._idle.put(worker)
+        if isinstance(out, Failure):
+            raise QueryFailed(out)
+        return out
+
+    async def run_admitted_async(
+        self, job: Job, timeout: float, in_thread: Callable[..., Awaitable[Serialized]]
+    ) -> Serialized:
+        """run_admitted() on the event loop, for a caller that holds a place: when a worker is
+        idle the job goes down its pipe and the loop wakes when the answer is readable, with no
+        thread in between; when none is, `in_thread(run_admitted, job, timeout)` waits for one."""
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            return await in_thread(self.run_admitted, job, timeout)
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+
+        def wake() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        try:
+            worker.conn.send(job)
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, wake)
+            try:
+                await asyncio.wait_for(readable, timeout)
+            finally:
+                loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # the loop may have made it non-blocking; a big answer
+            out = worker.conn.recv()  # is still being written, with no wait for the engine
+        except TimeoutError:
+            await in_thread(self._replace, worker)
+            raise QueryFailed(_timeout(timeout, waiting=False)) from None
+        except (EOFError, OSError):
+            await in_thread(self._replace, worker)
+            raise QueryFailed(
+                Failure(500, "worker-died", "the query process died; the query was not answered")
+            ) from None
+        except BaseException:  # the request cancelled, or the server shutting down mid-query
+            self._replace(worker)
+            raise
         self._idle.put(worker)
         if isinstance(out, Failure):
             raise QueryFailed(out)

@@ -56,15 +56,17 @@ def running(
     url: str,
     env: dict[str, str] | None = None,
     query_path: str = "/sparql",
+    ready_within: float = 30,
 ) -> Iterator[Server]:
-    """Start a server process, wait until `ready_url` answers 200, stop it afterwards. Its
-    output goes to a file: a pipe nobody reads fills up and blocks a chatty server."""
+    """Start a server process, wait (up to `ready_within` s) until `ready_url` answers 200, stop
+    it afterwards. Its output goes to a file: a pipe nobody reads fills up and blocks a chatty
+    server."""
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
         )
         try:
-            _wait_until_ready(process, log, ready_url)
+            _wait_until_ready(process, log, ready_url, ready_within)
             yield Server(url, process, query_path)
         finally:
             process.terminate()
@@ -75,8 +77,10 @@ def running(
                 process.wait()
 
 
-def _wait_until_ready(process: subprocess.Popen, log: IO[bytes], ready_url: str) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_ready(
+    process: subprocess.Popen, log: IO[bytes], ready_url: str, within: float
+) -> None:
+    deadline = time.monotonic() + within
     while True:
         if process.poll() is not None:
             log.seek(0)
@@ -88,7 +92,7 @@ def _wait_until_ready(process: subprocess.Popen, log: IO[bytes], ready_url: str)
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{process.args} did not answer {ready_url} within 30 s")
+            raise RuntimeError(f"{process.args} did not answer {ready_url} within {within:g} s")
         time.sleep(0.1)
 
 
@@ -105,12 +109,19 @@ def plangraph_serve(
 
 
 @contextmanager
-def oxigraph_serve(location: Path) -> Iterator[Server]:
-    """`oxigraph serve` (read-write, union default graph) on a store folder, on a free port."""
+def oxigraph_serve(location: Path, timeout_s: float = 3) -> Iterator[Server]:
+    """`oxigraph serve` (read-write, union default graph) on a store folder, on a free port;
+    queries stop after `timeout_s` seconds."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "oxigraph"), "serve", "--location", str(location)]
-    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "3"]
+    command += [
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        f"{timeout_s:g}",
+    ]
     with running(command, f"{url}/query?query=ASK%7B%7D", url, query_path="/query") as server:
         yield server
 

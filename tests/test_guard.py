@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queryapi.guard import QueryRefused, check_query
+from queryapi.guard import QueryRefused, check_query, with_row_limit
 from tests.servers import listening
 
 
@@ -136,3 +136,48 @@ def test_the_query_dataset_is_read_with_prefixes_expanded():
     assert checked.from_graphs == ("http://x/g/a", "http://x/b")
     assert checked.from_named == ("http://x/g/c", "https://w3id.org/plangraph/id/graph/d")
     assert check_query("SELECT * FROM").from_graphs == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "bounded"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT * { ?s ?p ?o }\nLIMIT 11\n"),
+        ("SELECT * { ?s ?p ?o } # the end", "SELECT * { ?s ?p ?o } # the end\nLIMIT 11\n"),
+        ("SELECT ?s { ?s ?p ?o } GROUP BY ?s ORDER BY ?s", "… LIMIT 11"),
+        ("SELECT * { ?s ?p ?o } OFFSET 3", "… LIMIT 11"),
+        ("SELECT * { VALUES ?s { <a:s> } ?s ?p ?o }", "… LIMIT 11"),
+        ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } }", "… LIMIT 11"),
+        ('SELECT * { ?s ?p "} LIMIT 1" }', "… LIMIT 11"),
+        ("SELECT * { ?s ?p ?o } LIMIT 5", "SELECT * { ?s ?p ?o } LIMIT 5"),
+        ("SELECT * { ?s ?p ?o } LIMIT 11 OFFSET 2", "SELECT * { ?s ?p ?o } LIMIT 11 OFFSET 2"),
+        ("SELECT * { ?s ?p ?o } LIMIT 12", None),  # more than the bound: capped in Python
+        ("SELECT * { ?s ?p ?o } VALUES ?s { <a:s> }", None),  # LIMIT would go before VALUES
+        ("SELECT * { ?s ?p ?o ", None),
+        ("SELECT * { ?s ?p ?o } }", None),
+        ("ASK { ?s ?p ?o }", None),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", None),
+    ],
+)
+def test_a_row_limit_is_added_only_where_the_tokens_say_for_sure(query, bounded):
+    text = with_row_limit(check_query(query), 11)
+    if bounded and bounded.startswith("…"):
+        assert text == f"{query}\nLIMIT 11\n"
+    else:
+        assert text == bounded
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from([*TOKENS, "LIMIT", "VALUES", "ORDER BY"]), max_size=12))
+def test_a_bounded_query_parses_and_stops_at_the_bound(parts):
+    """Whatever the text, a bounded SELECT still parses when the original does, and answers at
+    most the bound: the native writer relies on it to tell a cut answer."""
+    store = pyoxigraph.Store()
+    store.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode(f"a:{x}") for x in "spo")))
+    query = "PREFIX e: <a:> SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } " + " ".join(parts)
+    try:
+        list(store.query(query))
+    except (SyntaxError, OSError, RuntimeError, ValueError):
+        return
+    bounded = with_row_limit(check_query(query), 0)
+    if bounded is not None:
+        assert list(store.query(bounded)) == []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
+from pathlib import Path
 
 import pytest
 
 from queryapi import results
-from queryapi.guard import check_query
+from queryapi.guard import check_query, with_row_limit
 from queryapi.workers import Job, QueryFailed, QueryPool, Source
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -49,3 +51,42 @@ def test_the_answer_cache_keys_on_the_generation_and_keeps_its_budget():
     assert cache.get("gen-1", ask) is None  # least recently used, dropped for the budget
     cache.put("gen-1", select, Serialized(b"x" * 101, results.SPARQL_JSON, 1, False))
     assert cache.get("gen-1", select) is None  # over a quarter of the budget: never kept
+
+
+NATIVE_CASES = [
+    *(q.read_text(encoding="utf-8") for q in sorted(Path("queries").glob("*.rq"))),
+    "SELECT * { ?s pg:text ?o }",  # long Chinese literals, some with line breaks
+    "SELECT ?s ?label { ?s a pg:Plan OPTIONAL { ?s pg:nothing ?label } }",  # unbound values
+    "SELECT * { ?s ?p ?o } LIMIT 7 # a comment at the very end",
+]
+
+
+@pytest.mark.parametrize("media_type", [results.SPARQL_JSON, results.SPARQL_XML, results.TSV])
+def test_pyoxigraphs_writer_answers_as_the_capped_python_writer_does(built_store, media_type):
+    """The worker writes SELECT answers natively when the query can be stopped one row past the
+    cap; the rows, the cut and the marker are the Python writer's, capped or not."""
+    from pyoxigraph import QueryResultsFormat, parse_query_results
+
+    from ontology.namespaces import PREFIXES
+    from queryapi.answer import LocalBackend, serialize_result
+
+    backend = LocalBackend(built_store)
+    store = backend._current()
+    fmt = results.NATIVE_SOLUTION_FORMATS[media_type]
+    cases = NATIVE_CASES if media_type == results.SPARQL_JSON else NATIVE_CASES[-3:]
+    for text in cases:
+        for cap in (10_000, 5):
+            native_job = Job(check_query(text), media_type, cap)
+            if cap == 10_000:  # written natively (with cap 5, the LIMIT 7 one is not)
+                assert with_row_limit(native_job.query, cap + 1) is not None, text
+            native = backend.answer(native_job)
+            options = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
+            written = serialize_result(store.query(text, **options), native_job)
+            assert (native.rows, native.truncated) == (written.rows, written.truncated), text
+            if media_type == results.SPARQL_JSON:
+                assert json.loads(native.body) == json.loads(written.body), text
+            else:
+                rows = [list(r) for r in parse_query_results(native.body, format=fmt)]
+                assert rows == [list(r) for r in parse_query_results(written.body, format=fmt)]
+            if cap == 5 and fmt == QueryResultsFormat.JSON and written.truncated:
+                assert json.loads(native.body)["plangraph"] == {"truncated": True, "limit": 5}
