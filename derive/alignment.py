@@ -103,6 +103,7 @@ class Alignments:
 
     links: list[Alignment] = field(default_factory=list)
     additions: list[GoalRef] = field(default_factory=list)  # local goals with no counterpart
+    peers: PeerIndex | None = None  # the additions as peer matching left them
 
 
 @dataclass(frozen=True)
@@ -282,20 +283,49 @@ def _link(local: _Goal, upstream: _Goal, s: float, method: Method, evidence: str
     )
 
 
-def peers(additions: list[_Goal]) -> list[Alignment]:
-    """Local additions that are the same goal in several plans, each linked to the first of them
-    (the canonical goal), found through an inverted index of bigrams by area type."""
-    links: list[Alignment] = []
-    canon: dict[str | None, list[_Goal]] = defaultdict(list)
-    index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
-    for goal in additions:
+@dataclass(frozen=True)
+class PeerEntry:
+    """A local addition as peer matching saw it, and the canonical goal it was linked to (None:
+    it is a canonical goal itself)."""
+
+    goal: _Goal
+    canonical: GoalRef | None
+
+
+class PeerIndex:
+    """The canonical local additions, in the order they were met, with an inverted index of
+    their bigrams by area type: a new addition is linked to the best of them or becomes one.
+
+    Kept beside the store (plangraph/update.py) so that replacing one plan links its additions
+    against the canonical goals of all the others without re-reading the corpus."""
+
+    def __init__(self, entries: Sequence[PeerEntry] = ()) -> None:
+        self.entries: list[PeerEntry] = []
+        self.canon: dict[str | None, list[_Goal]] = defaultdict(list)
+        self.index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+        self.canonical: set[GoalRef] = set()
+        for entry in entries:
+            if entry.canonical is None:
+                self._add_canonical(entry.goal)
+            self.entries.append(entry)
+
+    def _add_canonical(self, goal: _Goal) -> None:
+        reps = self.canon[goal.concept]
+        for gram in goal.grams:
+            self.index[(goal.concept, gram)].append(len(reps))
+        reps.append(goal)
+        self.canonical.add(goal.ref)
+
+    def match(self, goal: _Goal) -> Alignment | None:
+        """The peer link of one local addition to the canonical goal it is, or None when it
+        becomes a canonical goal itself."""
         counts: dict[int, int] = defaultdict(int)
         for gram in goal.grams:
-            postings = index.get((goal.concept, gram), ())
+            postings = self.index.get((goal.concept, gram), ())
             if len(postings) <= MAX_POSTINGS:  # a gram in most goals tells nothing apart
                 for k in postings:
                     counts[k] += 1
-        reps = canon[goal.concept]
+        reps = self.canon[goal.concept]
         best = None
         for k in sorted(counts, key=lambda k: (-counts[k], k))[:PEER_CANDIDATES]:
             rep = reps[k]
@@ -306,14 +336,19 @@ def peers(additions: list[_Goal]) -> list[Alignment]:
                 best = (s, rep)
         if best is not None:
             s, rep = best
-            links.append(
-                _link(goal, rep, s, "peer", f"local addition in both; text similarity {s:.2f}")
-            )
-            continue
-        for gram in goal.grams:
-            index[(goal.concept, gram)].append(len(reps))
-        reps.append(goal)
-    return links
+            self.entries.append(PeerEntry(goal, rep.ref))
+            return _link(goal, rep, s, "peer", f"local addition in both; text similarity {s:.2f}")
+        self._add_canonical(goal)
+        self.entries.append(PeerEntry(goal, None))
+        return None
+
+
+def peers(additions: list[_Goal], index: PeerIndex | None = None) -> list[Alignment]:
+    """Local additions that are the same goal in several plans, each linked to the first of them
+    (the canonical goal), found through an inverted index of bigrams by area type; the index
+    may hold the canonical goals of plans aligned before (see PeerIndex)."""
+    index = PeerIndex() if index is None else index
+    return [link for goal in additions if (link := index.match(goal)) is not None]
 
 
 def footnoted(
@@ -369,10 +404,12 @@ def align(
     upstream: Plan,
     notes: Sequence[UpstreamNote] = (),
     quoted: Sequence[Plan] = (),
+    peer_index: PeerIndex | None = None,
 ) -> Alignments:
     """Align the goals of the local plans, and of the provincial and city plans their footnotes
     quote, with the upstream plan (the national outline); each local goal with the goals quoted
-    for it and with those of a quoted plan it cites; the local additions with each other."""
+    for it and with those of a quoted plan it cites; the local additions with each other and
+    with the canonical goals already in `peer_index` (plans aligned before: an update)."""
     national = UpstreamIndex(goals_of(upstream))
     titles = {p.key: p.title for p in local}
     goals = {p.title: goals_of(p) for p in [*local, *quoted]}
@@ -420,5 +457,6 @@ def align(
         left = [ref for ref in missing if ref not in found]
         out.additions += left
         additions += [by_ref[ref] for ref in left]
-    out.links += peers(additions)
+    out.peers = PeerIndex() if peer_index is None else peer_index
+    out.links += peers(additions, out.peers)
     return out

@@ -299,7 +299,12 @@ def build(
                     progress(len(plans), len(sources))
             for doc in (q for i in inputs for q in i.quoted):  # they point at the local goals
                 shared.add_document(doc)
-            shared.add_alignments(alignments_of(inputs, outline[0].plan))
+            links = alignments_of(inputs, outline[0].plan)
+            shared.add_alignments(links)
+            if load and load.generation and links.peers:  # for `build --update` (update.py)
+                from plangraph.update import PEERS_FILE, save_peers
+
+                save_peers(links.peers, load.generation / PEERS_FILE)
             dataset = shared.finish()
             for g in dataset.graphs.values():
                 if load:

@@ -62,26 +62,45 @@ class Found:
     hits: list[Hit]
 
 
+COLUMNS = ("iri", "kind", "plan", "planTitle", "label", "text")
+INSERT = "INSERT INTO items (iri, kind, plan, plan_title, label, text) VALUES (?,?,?,?,?,?)"
+
+
+def _rows(store: Store, plans: list[str] | None = None) -> list[tuple[str, ...]]:
+    """The index rows of the store's goals, measures and key projects (of the given plans)."""
+    query = INDEX_QUERY
+    if plans is not None:
+        values = " ".join(f"<{p}>" for p in plans)
+        query = query.replace("WHERE {", f"WHERE {{\n  VALUES ?plan {{ {values} }}", 1)
+    return [
+        tuple(s[v].value if s[v] is not None else "" for v in COLUMNS)
+        for s in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    ]
+
+
 def build_index(store: Store, path: Path) -> int:
     """Write the search index of the store's goals, measures and key projects; their count."""
-    rows = [
-        tuple(
-            s[v].value if s[v] is not None else ""
-            for v in ("iri", "kind", "plan", "planTitle", "label", "text")
-        )
-        for s in store.query(INDEX_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
-    ]
+    rows = _rows(store)
     path.unlink(missing_ok=True)
     with sqlite3.connect(path) as db:
         db.execute(
             "CREATE VIRTUAL TABLE items USING fts5(label, text, iri UNINDEXED, kind UNINDEXED,"
             " plan UNINDEXED, plan_title UNINDEXED, tokenize='trigram')"
         )
-        db.executemany(
-            "INSERT INTO items (iri, kind, plan, plan_title, label, text) VALUES (?,?,?,?,?,?)",
-            rows,
-        )
+        db.executemany(INSERT, rows)
         db.execute("INSERT INTO items(items) VALUES('optimize')")
+    db.close()
+    return len(rows)
+
+
+def update_index(store: Store, path: Path, removed: list[str], added: list[str]) -> int:
+    """Drop the rows of the removed plans (IRIs) and index the added ones again from the store,
+    in one SQLite transaction; the count of rows added."""
+    rows = _rows(store, added) if added else []
+    with sqlite3.connect(path) as db:
+        for plan in sorted(set(removed) | set(added)):
+            db.execute("DELETE FROM items WHERE plan = ?", (plan,))
+        db.executemany(INSERT, rows)
     db.close()
     return len(rows)
 
