@@ -354,7 +354,9 @@ def update(
                     writer.add_alignment(link, number or total + 1)
                     links.append(link)
             for node in incoming:  # other kinds of links into goals that are gone
-                target = next(iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)))
+                target = next(
+                    iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None
+                )
                 if target is not None and target.object not in new_goals:
                     _drop_link(store, node)
             store.bulk_extend(writer.dataset.graph(ALIGNMENTS_GRAPH).quads)
