@@ -302,9 +302,9 @@ def build(
             links = alignments_of(inputs, outline[0].plan)
             shared.add_alignments(links)
             if load and load.generation and links.peers:  # for `build --update` (update.py)
-                from plangraph.update import PEERS_FILE, save_peers
+                from plangraph.update import PEERS_FILE, peer_state, save_peers
 
-                save_peers(links.peers, load.generation / PEERS_FILE)
+                save_peers(peer_state(links.peers), load.generation / PEERS_FILE)
             dataset = shared.finish()
             for g in dataset.graphs.values():
                 if load:

@@ -28,6 +28,7 @@ a full build writes it.
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import time
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
 from derive.alignment import Alignment, Alignments, GoalRef, PeerEntry, PeerIndex, align
 from ingest.corpus import CorpusEntry, entry_for, load_corpus
+from ingest.model import Plan
 from ontology.dataset import (
     ALIGNMENTS_GRAPH,
     CITED_GRAPH,
@@ -47,10 +49,10 @@ from ontology.dataset import (
     pg,
 )
 from ontology.namespaces import DCT, PGID, PREFIXES, PROV, RDF, SKOS
-from plangraph.pipeline import BuiltPlan, _Builder, _Part, ownership, upstream_all
+from plangraph.pipeline import BuiltPlan, Ownership, _Builder, _Part, ownership, upstream_all
 from plangraph.settings import Settings
-from queryapi.search import SEARCH_FILE, update_index
-from queryapi.store import StoreError, next_generation, writing
+from queryapi.search import SEARCH_FILE, delta_path, update_index
+from queryapi.store import StoreEdit, StoreError, next_generation, writing
 
 PEERS_FILE = "peers.pickle"  # beside the store in its generation: the PeerIndex entries
 
@@ -74,25 +76,74 @@ class UpdateResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def save_peers(index: PeerIndex, path: Path) -> None:
-    """Keep the peer index beside the store (the goals slimmed to what matching reads)."""
-    entries = [
-        PeerEntry(
-            dataclasses.replace(
-                e.goal,
-                item=dataclasses.replace(
-                    e.goal.item, notes=[], citations=[], responsibilities=[], owner_clause=None
-                ),
-            ),
-            e.canonical,
-        )
-        for e in index.entries
-    ]
-    path.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+@dataclass
+class PeerState:
+    """The peer index as kept beside the store (PEERS_FILE): the canonical goals in order, and
+    the additions linked to them in chunks by the plan of their canonical goal, each chunk
+    pickled apart, so that an update unpickles only the chunks of the plans it changes (there
+    are few canonical goals and very many linked ones). Each linked entry carries the version of
+    its own plan (a counter bumped whenever a plan is written), so entries of a plan replaced or
+    removed since are known stale and skipped."""
+
+    canonical: list[PeerEntry]
+    linked: dict[str, list[bytes]]  # canonical goal's plan title → pickled [(version, entry)]
+    versions: dict[str, int]  # plan title → the version of it in the store
+    counter: int = 0
+
+    def write(self, titles: Iterable[str]) -> None:
+        """Note that these plans were written anew: their older entries are stale now."""
+        for title in sorted(set(titles)):
+            self.counter += 1
+            self.versions[title] = self.counter
+
+    def add(self, entries: Iterable[PeerEntry]) -> None:
+        """Keep new entries: canonical ones in order, linked ones in a chunk per plan."""
+        chunks: dict[str, list[tuple[int, PeerEntry]]] = {}
+        for e in entries:
+            if e.canonical is None:
+                self.canonical.append(_slim(e))
+            else:
+                version = self.versions[e.goal.ref.plan]
+                chunks.setdefault(e.canonical.plan, []).append((version, _slim(e)))
+        for title, chunk in chunks.items():
+            data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+            self.linked.setdefault(title, []).append(data)
+
+    def take_linked(self, title: str) -> list[PeerEntry]:
+        """The current entries linked to the plan's canonical goals, taken out of the state."""
+        return [
+            e
+            for data in self.linked.pop(title, [])
+            for version, e in pickle.loads(data)
+            if self.versions.get(e.goal.ref.plan) == version
+        ]
 
 
-def load_peers(path: Path) -> list[PeerEntry]:
-    """The peer index a build or update kept beside the store."""
+def _slim(e: PeerEntry) -> PeerEntry:
+    """An entry with its goal's item cut to what matching reads (text, targets)."""
+    item = dataclasses.replace(
+        e.goal.item, notes=[], citations=[], responsibilities=[], owner_clause=None
+    )
+    return PeerEntry(dataclasses.replace(e.goal, item=item), e.canonical)
+
+
+def peer_state(index: PeerIndex) -> PeerState:
+    """The state of a full build's peer index: every plan at its first version."""
+    state = PeerState([], {}, {})
+    state.write(e.goal.ref.plan for e in index.entries)
+    state.add(index.entries)
+    return state
+
+
+def save_peers(state: PeerState, path: Path) -> None:
+    """Write the state beside the store, replacing the file (never in place: see own())."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(part, path)
+
+
+def load_peers(path: Path) -> PeerState:
+    """The peer state a build or update kept beside the store."""
     if not path.is_file():
         raise StoreError(
             f"{path.parent}: the store has no peer index ({PEERS_FILE}), it was built by an older "
@@ -223,158 +274,179 @@ def update(
         t = _step(seconds, "parse", t)
         with next_generation(store_dir) as edit:
             t = _step(seconds, "copy", t)
-            store = edit.store
-            old = _old_plans(store, _sources(paths, remove, corpus), {p.graph.iri for p in parts})
-            for key in remove:
-                if not any(_derived(store, s) for s in _sources([], [key], corpus)):
-                    raise StoreError(
-                        f"{key}: no plan of this corpus key or source file in {store_dir}; "
-                        "give a key of the corpus file or the name of a built document"
-                    )
-            shared = DatasetBuilder(corpus, own.registry)
-            peers = load_peers(edit.generation / PEERS_FILE)
-            t = _step(seconds, "find", t)
-
-            # Out: the old graphs, their alignments, the links into their goals noted.
-            old_goals = {g for o in old for g in _goals(store, o.graph)}
-            incoming: list[NamedNode] = []  # links of other plans into the old goals
-            for goal in sorted(old_goals, key=lambda n: n.value):
-                for node in _links_from(store, goal):
-                    _drop_link(store, node)
-                for q in store.quads_for_pattern(None, pg("toGoal"), goal, ALIGNMENTS):
-                    incoming.append(q.subject)  # type: ignore[arg-type]
-            departments = {
-                q.object
-                for o in old
-                for q in store.quads_for_pattern(None, pg("department"), None, o.graph)
-            }
-            described = [
-                (o.plan, [q for q in store.quads_for_pattern(o.plan, None, None, o.graph)])
-                for o in old
-            ]
-            for o in old:
-                store.remove_graph(o.graph)
-            t = _step(seconds, "drop", t)
-
-            # In: the new graphs (with their departments) and their shares of the shared graphs.
-            for part in parts:
-                store.bulk_load(part.graph.data, format=RdfFormat.N_QUADS)
-                shared.merge(part.graph)
-            quoted = [q for p in parts for q in p.alignment.quoted]
-            for doc in quoted:
-                shared.add_document(doc)
-            new_plans = {NamedNode(n) for p in parts for n in p.graph.keys.values()}
-            new_plans |= {shared.plan_iri(q.plan) for q in quoted}
-            dataset = shared.finish()
-            adds: list[Quad] = []
-            for iri, buffer in dataset.graphs.items():
-                if iri == ONTOLOGY_GRAPH:
-                    continue
-                if iri != CITED_GRAPH:
-                    adds += buffer.quads
-                    continue
-                for q in buffer.quads:  # what is described already gets its new names only
-                    if q.subject in new_plans:
-                        keep = q.predicate == ALT_LABEL
-                    elif _has_title(store, q.subject):  # type: ignore[arg-type]
-                        keep = q.predicate == ALT_LABEL or (
-                            q.predicate == TYPE and not _stated(store, q)
-                        )
-                    else:
-                        keep = True
-                    if keep:
-                        adds.append(q)
-            for node in new_plans:  # a plan with a graph of its own: no cited description
-                for q in list(store.quads_for_pattern(node, None, None, CITED)):
-                    if q.predicate != ALT_LABEL:
-                        store.remove(q)
-            store.bulk_extend(adds)
-            for node, quads in described:  # a removed plan others still cite: described there
-                if node not in new_plans and _referenced(store, node):
-                    store.bulk_extend(
-                        Quad(q.subject, q.predicate, q.object, CITED)
-                        for q in quads
-                        if q.predicate in CITED_DESCRIPTION
-                    )
-            for dept in departments:
-                if not _referenced(store, dept):  # type: ignore[arg-type]
-                    for q in list(store.quads_for_pattern(dept, None, None, DEPARTMENTS)):  # type: ignore[arg-type]
-                        store.remove(q)
-            t = _step(seconds, "write", t)
-
-            # Alignments: the new plans' own, then the links of others into the old goals.
-            gone = {o.title for o in old}
-            kept = [
-                e
-                for e in peers
-                if e.goal.ref.plan not in gone
-                and (e.canonical is None or e.canonical.plan not in gone)
-            ]
-            waiting = [
-                e
-                for e in peers
-                if e.goal.ref.plan not in gone and e.canonical and e.canonical.plan in gone
-            ]
-            index = PeerIndex(kept)
-            links: list[Alignment] = []
-            if parts and outline is not None:
-                inputs = [p.alignment for p in parts]
-                found_links = align(
-                    [i.plan for i in inputs],
-                    outline,
-                    [n for i in inputs for n in i.notes],
-                    [q.plan for i in inputs for q in i.quoted],
-                    index,
-                )
-                links = found_links.links
-            writer = DatasetBuilder(corpus, own.registry)
-            writer.add_alignments(Alignments(links))
-            new_goals = {
-                writer.goal_iri(GoalRef(plan.title, a.sequence, g.sequence))
-                for p in parts
-                for plan in [p.alignment.plan, *(q.plan for q in p.alignment.quoted)]
-                for a in plan.areas
-                for g in a.goals
-            }
-            canonical = {writer.goal_iri(r) for r in index.canonical}
-            for entry in waiting:
-                if writer.goal_iri(entry.canonical) in canonical:  # type: ignore[arg-type]
-                    index.entries.append(entry)  # its link still holds
-                    continue
-                source = writer.goal_iri(entry.goal.ref)
-                number = None
-                for node in _links_from(store, source):
-                    method = next(iter(store.quads_for_pattern(node, pg("method"), None)), None)
-                    if method is not None and method.object == Literal("peer"):
-                        number = _number(node)
-                        _drop_link(store, node)
-                link = index.match(entry.goal)
-                if link is not None:
-                    total = len(_links_from(store, source))
-                    writer.add_alignment(link, number or total + 1)
-                    links.append(link)
-            for node in incoming:  # other kinds of links into goals that are gone
-                target = next(
-                    iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None
-                )
-                if target is not None and target.object not in new_goals:
-                    _drop_link(store, node)
-            store.bulk_extend(writer.dataset.graph(ALIGNMENTS_GRAPH).quads)
-            save_peers(index, edit.generation / PEERS_FILE)
-            t = _step(seconds, "align", t)
-
-            update_index(
-                store,
-                edit.generation / SEARCH_FILE,
-                [o.plan.value for o in old],
-                sorted(n.value for n in new_plans),
-            )
-            t = _step(seconds, "search", t)
-            _aggregates(store)
-            t = _step(seconds, "aggregates", t)
+            changed = _change(edit, corpus, own, parts, outline, paths, remove, seconds, store_dir)
+            t = time.perf_counter()
         _step(seconds, "swap", t)
     built = [p.plan for p in parts]
-    return UpdateResult(built, sorted({o.graph.value for o in old}), store_dir, len(links), seconds)
+    removed = sorted({o.graph.value for o in changed.old})
+    return UpdateResult(built, removed, store_dir, changed.links, seconds)
+
+
+@dataclass(frozen=True)
+class _Changed:
+    old: list[_OldPlan]
+    links: int
+
+
+def _change(
+    edit: StoreEdit,
+    corpus: list[CorpusEntry],
+    own: Ownership,
+    parts: list[_Part],
+    outline: Plan | None,
+    paths: list[Path],
+    remove: list[str],
+    seconds: dict[str, float],
+    store_dir: Path,
+) -> _Changed:
+    """The update's change of the generation's copy (a function of its own so that no reference
+    to the writable store outlives it: the store must be closed before the swap)."""
+    t = time.perf_counter()
+    store = edit.store
+    old = _old_plans(store, _sources(paths, remove, corpus), {p.graph.iri for p in parts})
+    for key in remove:
+        if not any(_derived(store, s) for s in _sources([], [key], corpus)):
+            raise StoreError(
+                f"{key}: no plan of this corpus key or source file in {store_dir}; "
+                "give a key of the corpus file or the name of a built document"
+            )
+    shared = DatasetBuilder(corpus, own.registry)
+    peers = load_peers(edit.generation / PEERS_FILE)
+    t = _step(seconds, "find", t)
+
+    # Out: the old graphs, their alignments, the links into their goals noted.
+    old_goals = {g for o in old for g in _goals(store, o.graph)}
+    incoming: list[NamedNode] = []  # links of other plans into the old goals
+    for goal in sorted(old_goals, key=lambda n: n.value):
+        for node in _links_from(store, goal):
+            _drop_link(store, node)
+        for q in store.quads_for_pattern(None, pg("toGoal"), goal, ALIGNMENTS):
+            incoming.append(q.subject)  # type: ignore[arg-type]
+    departments = {
+        q.object
+        for o in old
+        for q in store.quads_for_pattern(None, pg("department"), None, o.graph)
+    }
+    described = [
+        (o.plan, [q for q in store.quads_for_pattern(o.plan, None, None, o.graph)]) for o in old
+    ]
+    for o in old:
+        store.remove_graph(o.graph)
+    t = _step(seconds, "drop", t)
+
+    # In: the new graphs (with their departments) and their shares of the shared graphs.
+    for part in parts:
+        store.bulk_load(part.graph.data, format=RdfFormat.N_QUADS)
+        shared.merge(part.graph)
+    quoted = [q for p in parts for q in p.alignment.quoted]
+    for doc in quoted:
+        shared.add_document(doc)
+    new_plans = {NamedNode(n) for p in parts for n in p.graph.keys.values()}
+    new_plans |= {shared.plan_iri(q.plan) for q in quoted}
+    dataset = shared.finish()
+    adds: list[Quad] = []
+    for iri, buffer in dataset.graphs.items():
+        if iri == ONTOLOGY_GRAPH:
+            continue
+        if iri != CITED_GRAPH:
+            adds += buffer.quads
+            continue
+        for q in buffer.quads:  # what is described already gets its new names only
+            if q.subject in new_plans:
+                keep = q.predicate == ALT_LABEL
+            elif _has_title(store, q.subject):  # type: ignore[arg-type]
+                keep = q.predicate == ALT_LABEL or (q.predicate == TYPE and not _stated(store, q))
+            else:
+                keep = True
+            if keep:
+                adds.append(q)
+    for node in new_plans:  # a plan with a graph of its own: no cited description
+        for q in list(store.quads_for_pattern(node, None, None, CITED)):
+            if q.predicate != ALT_LABEL:
+                store.remove(q)
+    store.bulk_extend(adds)
+    for node, quads in described:  # a removed plan others still cite: described there
+        if node not in new_plans and _referenced(store, node):
+            store.bulk_extend(
+                Quad(q.subject, q.predicate, q.object, CITED)
+                for q in quads
+                if q.predicate in CITED_DESCRIPTION
+            )
+    for dept in departments:
+        if not _referenced(store, dept):  # type: ignore[arg-type]
+            for q in list(store.quads_for_pattern(dept, None, None, DEPARTMENTS)):  # type: ignore[arg-type]
+                store.remove(q)
+    t = _step(seconds, "write", t)
+
+    # Alignments: the new plans' own, then the links of others into the old goals.
+    gone = {o.title for o in old}
+    waiting = [
+        e for title in sorted(gone) for e in peers.take_linked(title) if e.goal.ref.plan not in gone
+    ]
+    for title in gone:
+        peers.versions.pop(title, None)
+    plans = [p.alignment.plan for p in parts] + [q.plan for p in parts for q in p.alignment.quoted]
+    peers.write(plan.title for plan in plans)
+    kept = [e for e in peers.canonical if e.goal.ref.plan not in gone]
+    peers.canonical = []
+    index = PeerIndex(kept)
+    start = len(index.entries)
+    links: list[Alignment] = []
+    if parts and outline is not None:
+        inputs = [p.alignment for p in parts]
+        found_links = align(
+            [i.plan for i in inputs],
+            outline,
+            [n for i in inputs for n in i.notes],
+            [q.plan for i in inputs for q in i.quoted],
+            index,
+        )
+        links = found_links.links
+    writer = DatasetBuilder(corpus, own.registry)
+    writer.add_alignments(Alignments(links))
+    new_goals = {
+        writer.goal_iri(GoalRef(plan.title, a.sequence, g.sequence))
+        for p in parts
+        for plan in [p.alignment.plan, *(q.plan for q in p.alignment.quoted)]
+        for a in plan.areas
+        for g in a.goals
+    }
+    for entry in waiting:
+        if entry.canonical in index.canonical:
+            index.entries.append(entry)  # its link still holds
+            continue
+        source = writer.goal_iri(entry.goal.ref)
+        number = None
+        for node in _links_from(store, source):
+            method = next(iter(store.quads_for_pattern(node, pg("method"), None)), None)
+            if method is not None and method.object == Literal("peer"):
+                number = _number(node)
+                _drop_link(store, node)
+        link = index.match(entry.goal)
+        if link is not None:
+            total = len(_links_from(store, source))
+            writer.add_alignment(link, number or total + 1)
+            links.append(link)
+    for node in incoming:  # other kinds of links into goals that are gone
+        target = next(iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None)
+        if target is not None and target.object not in new_goals:
+            _drop_link(store, node)
+    store.bulk_extend(writer.dataset.graph(ALIGNMENTS_GRAPH).quads)
+    peers.add(index.entries[:start])  # the canonical goals kept, in their order
+    peers.add(index.entries[start:])
+    save_peers(peers, edit.generation / PEERS_FILE)
+    t = _step(seconds, "align", t)
+
+    edit.own(delta_path(Path(SEARCH_FILE)).name)
+    update_index(
+        store,
+        edit.generation / SEARCH_FILE,
+        [o.plan.value for o in old],
+        sorted(n.value for n in new_plans),
+    )
+    t = _step(seconds, "search", t)
+    _aggregates(store)
+    return _Changed(old, len(links))
 
 
 def _derived(store: Store, source: str) -> bool:

@@ -1,5 +1,8 @@
 """Full-text search over goal, measure and key-project text: an SQLite FTS5 index built with
-the store, inside the store's generation, so a build's swap replaces both at once.
+the store, inside the store's generation, so a build's swap replaces both at once. An update of
+a few plans (plangraph/update.py) writes their rows into a small delta beside it
+(search-delta.sqlite) and leaves the index as the build wrote it: a new generation shares it with
+the previous one by a hard link.
 
 Chinese has no spaces between words, so the index uses FTS5's trigram tokenizer: any run of
 three or more characters matches as a substring (孕产妇 in 降低孕产妇死亡率). A term of one
@@ -78,27 +81,40 @@ def _rows(store: Store, plans: list[str] | None = None) -> list[tuple[str, ...]]
     ]
 
 
+SCHEMA = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS {db}items USING fts5(label, text, iri UNINDEXED,"
+    " kind UNINDEXED, plan UNINDEXED, plan_title UNINDEXED, tokenize='trigram')"
+)
+
+
 def build_index(store: Store, path: Path) -> int:
     """Write the search index of the store's goals, measures and key projects; their count."""
     rows = _rows(store)
     path.unlink(missing_ok=True)
     with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE VIRTUAL TABLE items USING fts5(label, text, iri UNINDEXED, kind UNINDEXED,"
-            " plan UNINDEXED, plan_title UNINDEXED, tokenize='trigram')"
-        )
+        db.execute(SCHEMA.format(db=""))
         db.executemany(INSERT, rows)
         db.execute("INSERT INTO items(items) VALUES('optimize')")
     db.close()
     return len(rows)
 
 
+def delta_path(path: Path) -> Path:
+    """The index's delta beside it (search-delta.sqlite): what updates changed since the build."""
+    return path.with_name(path.stem + "-delta" + path.suffix)
+
+
 def update_index(store: Store, path: Path, removed: list[str], added: list[str]) -> int:
-    """Drop the rows of the removed plans (IRIs) and index the added ones again from the store,
-    in one SQLite transaction; the count of rows added."""
+    """Record a change of plans (IRIs) in the index's delta, in one SQLite transaction: their
+    rows of the index are dropped (table `dropped`) and the added plans' rows, read from the
+    store, go into the delta's own items; the index itself is never written after the build,
+    so a store generation's copy can share it by a hard link. The count of rows added."""
     rows = _rows(store, added) if added else []
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(delta_path(path)) as db:
+        db.execute(SCHEMA.format(db=""))
+        db.execute("CREATE TABLE IF NOT EXISTS dropped (plan TEXT PRIMARY KEY)")
         for plan in sorted(set(removed) | set(added)):
+            db.execute("INSERT OR IGNORE INTO dropped VALUES (?)", (plan,))
             db.execute("DELETE FROM items WHERE plan = ?", (plan,))
         db.executemany(INSERT, rows)
     db.close()
@@ -170,8 +186,14 @@ def search(
         f"SELECT iri, kind, plan, plan_title, label, text, {rank} FROM items"
         f" WHERE {' AND '.join(where)}"
     )
+    delta = delta_path(path)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        if delta.is_file():  # the plans updates changed: their rows from the delta instead
+            db.execute("ATTACH DATABASE ? AS delta", (f"file:{delta}?mode=ro",))
+            changed = sql.replace("FROM items", "FROM delta.items")  # MATCH, bm25: unqualified
+            sql = f"{sql} AND plan NOT IN (SELECT plan FROM delta.dropped) UNION ALL {changed}"
+            args = args + args
         rows = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError as err:
         raise SearchUnavailable(f"{path}: {err}") from None

@@ -12,7 +12,8 @@ writes a complete new generation, then points the symlink at it with one
 atomic os.replace, so readers never see a missing or half-written store and a failed build leaves
 the previous store whole. The previous generation is kept (a server's reader processes may still
 have it open); older ones are deleted. A server notices a swap with store_generation() and
-reopens the store.
+reopens the store. An update of a few plans (`plangraph build --update`, next_generation) makes
+its generation the same way, from a hard-linked copy of the current one.
 """
 
 from __future__ import annotations
@@ -287,11 +288,24 @@ def new_store(store_dir: Path) -> Iterator[StoreLoad]:
 
 @dataclass
 class StoreEdit:
-    """A copy of the current generation being changed: its writable store and its folder."""
+    """A copy of the current generation being changed: its writable store and its folder.
+
+    Keep no reference to `store` beyond the block: it is closed (its last reference dropped)
+    before the swap, so that readers open a store no writer has open."""
 
     store: Store
     generation: Path
     previous: Path
+
+    def own(self, name: str) -> Path:
+        """A file of the generation made its own, to be changed in place: the files beside the
+        store are hard links shared with the previous generation (replace them, or own them)."""
+        path = self.generation / name
+        if path.exists():
+            copy = path.with_name(path.name + ".copy")
+            shutil.copy2(path, copy)
+            os.replace(copy, path)
+        return path
 
 
 @contextlib.contextmanager
@@ -300,9 +314,10 @@ def next_generation(store_dir: Path) -> Iterator[StoreEdit]:
     block ends and deleted when it raises (under the writer lock), as new_store does.
 
     The copy is cheap: RocksDB's backup hard-links the store's files, which it never changes in
-    place (only the few files of the index, search.sqlite and the like, are copied), so a change
-    of one plan costs what the change writes, not the size of the store; readers keep the old
-    generation open and see the new one whole once it is swapped in."""
+    place, and the files beside it (search.sqlite, …) are hard-linked too: the block must replace
+    such a file, or make it its own (StoreEdit.own) before changing it. So a change of one plan
+    costs what the change writes, not the size of the store; readers keep the old generation
+    open and see the new one whole once it is swapped in."""
     store_dir = store_dir.absolute()
     with writing(store_dir):
         current = generation_dir(store_dir)
@@ -316,7 +331,7 @@ def next_generation(store_dir: Path) -> Iterator[StoreEdit]:
             Store.read_only(str(current)).backup(str(generation))
             for path in current.iterdir():
                 if path.is_file() and not (generation / path.name).exists() and _kept(path):
-                    shutil.copy2(path, generation / path.name)
+                    os.link(path, generation / path.name)
             edit = StoreEdit(Store(str(generation)), generation, current)
         except OSError as err:
             shutil.rmtree(generation, ignore_errors=True)
