@@ -399,31 +399,52 @@ def through(
     return out
 
 
+@dataclass(frozen=True)
+class Quoting:
+    """What a document whose footnotes quote other plans gives the alignment of other
+    documents' plans: its plan's key and title, its footnotes' notes and the quoted plans."""
+
+    key: str
+    title: str
+    notes: list[UpstreamNote]
+    quoted: list[Plan]
+
+
 def align(
     local: Sequence[Plan],
     upstream: Plan,
     notes: Sequence[UpstreamNote] = (),
     quoted: Sequence[Plan] = (),
     peer_index: PeerIndex | None = None,
+    known: Sequence[Quoting] = (),
 ) -> Alignments:
     """Align the goals of the local plans, and of the provincial and city plans their footnotes
     quote, with the upstream plan (the national outline); each local goal with the goals quoted
     for it and with those of a quoted plan it cites; the local additions with each other and
-    with the canonical goals already in `peer_index` (plans aligned before: an update)."""
+    with the canonical goals already in `peer_index` (plans aligned before: an update).
+
+    `known` are the quoted plans of documents aligned before (an update): a local plan that
+    cites one is aligned with its goals, as in a full build, but nothing of theirs is linked."""
     national = UpstreamIndex(goals_of(upstream))
     titles = {p.key: p.title for p in local}
-    goals = {p.title: goals_of(p) for p in [*local, *quoted]}
+    every_title = {**{k.key: k.title for k in known}, **titles}
+    context = [q for k in known for q in k.quoted]
+    goals = {p.title: goals_of(p) for p in [*local, *quoted, *context]}
     by_ref = {g.ref: g for p in local for g in goals[p.title]}
-    said = {n.source: n for n in notes if n.plan == upstream.title}
-    for q in quoted:  # a quoted goal shares the footnote of the local goal it was quoted for
+    every_note = [*notes, *(n for k in known for n in k.notes)]
+    said = {n.source: n for n in every_note if n.plan == upstream.title}
+    for q in [*quoted, *context]:  # a quoted goal shares the footnote of the goal it was quoted for
         for g in goals[q.title]:
-            if g.item.quoted_for and g.item.quoted_for[0] in titles:
+            if g.item.quoted_for and g.item.quoted_for[0] in every_title:
                 key, area, n = g.item.quoted_for
-                if (note := said.get(GoalRef(titles[key], area, n))) is not None:
+                if (note := said.get(GoalRef(every_title[key], area, n))) is not None:
                     said[g.ref] = note
     out = Alignments()
     additions: list[_Goal] = []
     up: dict[GoalRef, list[Alignment]] = defaultdict(list)  # quoted goal → its national ones
+    for q in context:
+        for link in align_to(goals[q.title], national, said)[0]:
+            up[link.source].append(link)
     for q in quoted:
         links, missing = align_to(goals[q.title], national, said)
         out.links += links
@@ -434,7 +455,7 @@ def align(
     quoted_goals = {q.title: goals[q.title] for q in quoted}
     footnotes = footnoted(by_ref, quoted_goals, titles)
     out.links += footnotes
-    indexes = {q.title: UpstreamIndex(goals[q.title]) for q in quoted}
+    indexes = {q.title: UpstreamIndex(goals[q.title]) for q in [*quoted, *context]}
     for plan in local:
         cited = sorted({canonical_title(c.title) for c in plan.citations} & indexes.keys())
         quoted_for = {a.source for a in footnotes}

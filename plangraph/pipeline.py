@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from derive import derive
-from derive.alignment import Alignments, GoalRef, UpstreamNote, align
+from derive.alignment import Alignments, GoalRef, Quoting, UpstreamNote, align
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
 from derive.quoted import quoted_plans
@@ -304,7 +304,12 @@ def build(
             if load and load.generation and links.peers:  # for `build --update` (update.py)
                 from plangraph.update import PEERS_FILE, peer_state, save_peers
 
-                save_peers(peer_state(links.peers), load.generation / PEERS_FILE)
+                quoting = [
+                    Quoting(i.plan.key, i.plan.title, i.notes, [q.plan for q in i.quoted])
+                    for i in inputs
+                    if i.quoted
+                ]
+                save_peers(peer_state(links.peers, quoting), load.generation / PEERS_FILE)
             dataset = shared.finish()
             for g in dataset.graphs.values():
                 if load:

@@ -13,8 +13,9 @@ update changes nothing. What one plan changes:
   stay); a plan that now has a graph of its own loses its cited-only description, a removed one
   that others still cite gets one;
 - the alignments starting at its goals: recomputed with derive.alignment.align against the
-  national outline, its local additions matched against the canonical goals of every other plan
-  (the peer index kept beside the store, PEERS_FILE), as if the plan came last in the corpus. A
+  national outline and the plans other documents' footnotes quote, its local additions matched
+  against the canonical goals of every other plan (the peer index kept beside the store,
+  PEERS_FILE, with those quoted plans), as if the plan came last in the corpus. A
   link of another plan pointing at one of its goals stays when that goal is still there (and,
   for a peer link, still a canonical goal); else a peer link is matched again, the same way, and
   any other kind is dropped (a full build finds it again);
@@ -37,7 +38,15 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
-from derive.alignment import Alignment, Alignments, GoalRef, PeerEntry, PeerIndex, align
+from derive.alignment import (
+    Alignment,
+    Alignments,
+    GoalRef,
+    PeerEntry,
+    PeerIndex,
+    Quoting,
+    align,
+)
 from ingest.corpus import CorpusEntry, entry_for, load_corpus
 from ingest.model import Plan
 from ontology.dataset import (
@@ -89,6 +98,7 @@ class PeerState:
     linked: dict[str, list[bytes]]  # canonical goal's plan title → pickled [(version, entry)]
     versions: dict[str, int]  # plan title → the version of it in the store
     counter: int = 0
+    quoting: dict[str, Quoting] = field(default_factory=dict)  # documents that quote plans
 
     def write(self, titles: Iterable[str]) -> None:
         """Note that these plans were written anew: their older entries are stale now."""
@@ -127,9 +137,10 @@ def _slim(e: PeerEntry) -> PeerEntry:
     return PeerEntry(dataclasses.replace(e.goal, item=item), e.canonical)
 
 
-def peer_state(index: PeerIndex) -> PeerState:
-    """The state of a full build's peer index: every plan at its first version."""
-    state = PeerState([], {}, {})
+def peer_state(index: PeerIndex, quoting: Iterable[Quoting] = ()) -> PeerState:
+    """The state of a full build's peer index (every plan at its first version), with the
+    documents whose footnotes quote plans."""
+    state = PeerState([], {}, {}, quoting={q.key: q for q in quoting})
     state.write(e.goal.ref.plan for e in index.entries)
     state.add(index.entries)
     return state
@@ -149,7 +160,10 @@ def load_peers(path: Path) -> PeerState:
             f"{path.parent}: the store has no peer index ({PEERS_FILE}), it was built by an older "
             "version; run a full `plangraph build` first"
         )
-    return pickle.loads(path.read_bytes())
+    state = pickle.loads(path.read_bytes())
+    if isinstance(state, PeerIndex):  # as the first version of this module kept it
+        state = peer_state(state)
+    return state
 
 
 @dataclass(frozen=True)
@@ -388,6 +402,15 @@ def _change(
     plans = [p.alignment.plan for p in parts] + [q.plan for p in parts for q in p.alignment.quoted]
     peers.write(plan.title for plan in plans)
     kept = [e for e in peers.canonical if e.goal.ref.plan not in gone]
+    for key in [k for k, q in peers.quoting.items() if q.title in gone]:
+        del peers.quoting[key]
+    known = list(peers.quoting.values())
+    for p in parts:
+        i = p.alignment
+        if i.quoted:
+            peers.quoting[i.plan.key] = Quoting(
+                i.plan.key, i.plan.title, i.notes, [q.plan for q in i.quoted]
+            )
     peers.canonical = []
     index = PeerIndex(kept)
     start = len(index.entries)
@@ -400,6 +423,7 @@ def _change(
             [n for i in inputs for n in i.notes],
             [q.plan for i in inputs for q in i.quoted],
             index,
+            known,
         )
         links = found_links.links
     writer = DatasetBuilder(corpus, own.registry)

@@ -23,6 +23,7 @@ from plangraph.update import update
 from queryapi.search import SEARCH_FILE, search
 from queryapi.store import generation_dir, store_generation, writing
 from synth.corpus import synthesize
+from tests.conftest import PLANS
 from tests.servers import BIN, plangraph_serve
 
 ALIGNMENTS = NamedNode(ALIGNMENTS_GRAPH)
@@ -233,3 +234,17 @@ def test_the_server_answers_throughout_an_update(settings, documents, eleven, tm
     assert statuses and set(statuses) == {200}, failures[:3]
     assert answers[0] is False and answers[-1] is True
     assert answers == sorted(answers)  # once the new generation answers, it always does
+
+
+@pytest.mark.parametrize("key", PLANS)
+def test_updating_a_seed_plan_gives_the_full_build(key, built_store, tmp_path):
+    """Each of the four plans put back in place equals the full build, quoted plans (Panyu's
+    footnotes quote the Guangdong and Guangzhou plans, which Kaiping cites) and all."""
+    from ingest.corpus import load_corpus
+
+    settings = Settings.from_env()
+    entry = next(e for e in load_corpus(settings.corpus) if e.key == key)
+    store = copy(built_store, tmp_path / "var")
+    result = update(settings, store, [entry.path])
+    assert result.removed and result.links > 0
+    assert every_graph(opened(store)) == every_graph(opened(built_store))
