@@ -103,6 +103,7 @@ class Alignments:
 
     links: list[Alignment] = field(default_factory=list)
     additions: list[GoalRef] = field(default_factory=list)  # local goals with no counterpart
+    peers: PeerIndex | None = None  # the additions as peer matching left them
 
 
 @dataclass(frozen=True)
@@ -282,20 +283,49 @@ def _link(local: _Goal, upstream: _Goal, s: float, method: Method, evidence: str
     )
 
 
-def peers(additions: list[_Goal]) -> list[Alignment]:
-    """Local additions that are the same goal in several plans, each linked to the first of them
-    (the canonical goal), found through an inverted index of bigrams by area type."""
-    links: list[Alignment] = []
-    canon: dict[str | None, list[_Goal]] = defaultdict(list)
-    index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
-    for goal in additions:
+@dataclass(frozen=True)
+class PeerEntry:
+    """A local addition as peer matching saw it, and the canonical goal it was linked to (None:
+    it is a canonical goal itself)."""
+
+    goal: _Goal
+    canonical: GoalRef | None
+
+
+class PeerIndex:
+    """The canonical local additions, in the order they were met, with an inverted index of
+    their bigrams by area type: a new addition is linked to the best of them or becomes one.
+
+    Kept beside the store (plangraph/update.py) so that replacing one plan links its additions
+    against the canonical goals of all the others without re-reading the corpus."""
+
+    def __init__(self, entries: Sequence[PeerEntry] = ()) -> None:
+        self.entries: list[PeerEntry] = []
+        self.canon: dict[str | None, list[_Goal]] = defaultdict(list)
+        self.index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+        self.canonical: set[GoalRef] = set()
+        for entry in entries:
+            if entry.canonical is None:
+                self._add_canonical(entry.goal)
+            self.entries.append(entry)
+
+    def _add_canonical(self, goal: _Goal) -> None:
+        reps = self.canon[goal.concept]
+        for gram in goal.grams:
+            self.index[(goal.concept, gram)].append(len(reps))
+        reps.append(goal)
+        self.canonical.add(goal.ref)
+
+    def match(self, goal: _Goal) -> Alignment | None:
+        """The peer link of one local addition to the canonical goal it is, or None when it
+        becomes a canonical goal itself."""
         counts: dict[int, int] = defaultdict(int)
         for gram in goal.grams:
-            postings = index.get((goal.concept, gram), ())
+            postings = self.index.get((goal.concept, gram), ())
             if len(postings) <= MAX_POSTINGS:  # a gram in most goals tells nothing apart
                 for k in postings:
                     counts[k] += 1
-        reps = canon[goal.concept]
+        reps = self.canon[goal.concept]
         best = None
         for k in sorted(counts, key=lambda k: (-counts[k], k))[:PEER_CANDIDATES]:
             rep = reps[k]
@@ -306,14 +336,19 @@ def peers(additions: list[_Goal]) -> list[Alignment]:
                 best = (s, rep)
         if best is not None:
             s, rep = best
-            links.append(
-                _link(goal, rep, s, "peer", f"local addition in both; text similarity {s:.2f}")
-            )
-            continue
-        for gram in goal.grams:
-            index[(goal.concept, gram)].append(len(reps))
-        reps.append(goal)
-    return links
+            self.entries.append(PeerEntry(goal, rep.ref))
+            return _link(goal, rep, s, "peer", f"local addition in both; text similarity {s:.2f}")
+        self._add_canonical(goal)
+        self.entries.append(PeerEntry(goal, None))
+        return None
+
+
+def peers(additions: list[_Goal], index: PeerIndex | None = None) -> list[Alignment]:
+    """Local additions that are the same goal in several plans, each linked to the first of them
+    (the canonical goal), found through an inverted index of bigrams by area type; the index
+    may hold the canonical goals of plans aligned before (see PeerIndex)."""
+    index = PeerIndex() if index is None else index
+    return [link for goal in additions if (link := index.match(goal)) is not None]
 
 
 def footnoted(
@@ -364,29 +399,52 @@ def through(
     return out
 
 
+@dataclass(frozen=True)
+class Quoting:
+    """What a document whose footnotes quote other plans gives the alignment of other
+    documents' plans: its plan's key and title, its footnotes' notes and the quoted plans."""
+
+    key: str
+    title: str
+    notes: list[UpstreamNote]
+    quoted: list[Plan]
+
+
 def align(
     local: Sequence[Plan],
     upstream: Plan,
     notes: Sequence[UpstreamNote] = (),
     quoted: Sequence[Plan] = (),
+    peer_index: PeerIndex | None = None,
+    known: Sequence[Quoting] = (),
 ) -> Alignments:
     """Align the goals of the local plans, and of the provincial and city plans their footnotes
     quote, with the upstream plan (the national outline); each local goal with the goals quoted
-    for it and with those of a quoted plan it cites; the local additions with each other."""
+    for it and with those of a quoted plan it cites; the local additions with each other and
+    with the canonical goals already in `peer_index` (plans aligned before: an update).
+
+    `known` are the quoted plans of documents aligned before (an update): a local plan that
+    cites one is aligned with its goals, as in a full build, but nothing of theirs is linked."""
     national = UpstreamIndex(goals_of(upstream))
     titles = {p.key: p.title for p in local}
-    goals = {p.title: goals_of(p) for p in [*local, *quoted]}
+    every_title = {**{k.key: k.title for k in known}, **titles}
+    context = [q for k in known for q in k.quoted]
+    goals = {p.title: goals_of(p) for p in [*local, *quoted, *context]}
     by_ref = {g.ref: g for p in local for g in goals[p.title]}
-    said = {n.source: n for n in notes if n.plan == upstream.title}
-    for q in quoted:  # a quoted goal shares the footnote of the local goal it was quoted for
+    every_note = [*notes, *(n for k in known for n in k.notes)]
+    said = {n.source: n for n in every_note if n.plan == upstream.title}
+    for q in [*quoted, *context]:  # a quoted goal shares the footnote of the goal it was quoted for
         for g in goals[q.title]:
-            if g.item.quoted_for and g.item.quoted_for[0] in titles:
+            if g.item.quoted_for and g.item.quoted_for[0] in every_title:
                 key, area, n = g.item.quoted_for
-                if (note := said.get(GoalRef(titles[key], area, n))) is not None:
+                if (note := said.get(GoalRef(every_title[key], area, n))) is not None:
                     said[g.ref] = note
     out = Alignments()
     additions: list[_Goal] = []
     up: dict[GoalRef, list[Alignment]] = defaultdict(list)  # quoted goal → its national ones
+    for q in context:
+        for link in align_to(goals[q.title], national, said)[0]:
+            up[link.source].append(link)
     for q in quoted:
         links, missing = align_to(goals[q.title], national, said)
         out.links += links
@@ -397,7 +455,7 @@ def align(
     quoted_goals = {q.title: goals[q.title] for q in quoted}
     footnotes = footnoted(by_ref, quoted_goals, titles)
     out.links += footnotes
-    indexes = {q.title: UpstreamIndex(goals[q.title]) for q in quoted}
+    indexes = {q.title: UpstreamIndex(goals[q.title]) for q in [*quoted, *context]}
     for plan in local:
         cited = sorted({canonical_title(c.title) for c in plan.citations} & indexes.keys())
         quoted_for = {a.source for a in footnotes}
@@ -420,5 +478,6 @@ def align(
         left = [ref for ref in missing if ref not in found]
         out.additions += left
         additions += [by_ref[ref] for ref in left]
-    out.links += peers(additions)
+    out.peers = PeerIndex() if peer_index is None else peer_index
+    out.links += peers(additions, out.peers)
     return out

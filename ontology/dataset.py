@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
-from derive.alignment import Alignments, GoalRef
+from derive.alignment import Alignment, Alignments, GoalRef
 from derive.areas import area_schemes
 from derive.departments import Jurisdiction, Registry
 from ingest.citations import canonical_title, edition_title, regional_title, topic_plan
@@ -206,26 +206,32 @@ class DatasetBuilder:
     def add_alignments(self, alignments: Alignments) -> None:
         """Each alignment as pg:alignsWith and its qualified pg:Alignment, in their own graph:
         they span plans, and are remade whenever any plan changes."""
-        g = self.dataset.graph(ALIGNMENTS_GRAPH)
         count: dict[NamedNode, int] = {}
         for a in alignments.links:
-            source, target = self.goal_iri(a.source), self.goal_iri(a.target)
+            source = self.goal_iri(a.source)
             count[source] = count.get(source, 0) + 1
-            node = NamedNode(f"{source.value}/alignment/{count[source]}")
-            g.add(source, pg("alignsWith"), target)
-            g.add(node, A, pg("Alignment"))
-            g.add(node, pg("fromGoal"), source)
-            g.add(node, pg("toGoal"), target)
-            g.add(node, pg("score"), typed(a.score, "decimal"))
-            g.add(node, pg("method"), Literal(a.method))
-            g.add(node, pg("rationale"), Literal(a.evidence))
-            if a.comparison:
-                c = a.comparison
-                g.add(node, pg("comparison"), pg(VERDICTS[c.verdict]))
-                g.add(node, pg("fromTarget"), NamedNode(f"{source.value}/target/{c.from_target}"))
-                if c.to_target:
-                    to = NamedNode(f"{target.value}/target/{c.to_target}")
-                    g.add(node, pg("toTarget"), to)
+            self.add_alignment(a, count[source])
+
+    def add_alignment(self, a: Alignment, number: int) -> NamedNode:
+        """One alignment, its node the `number`-th of its source goal's (1-based); the node."""
+        g = self.dataset.graph(ALIGNMENTS_GRAPH)
+        source, target = self.goal_iri(a.source), self.goal_iri(a.target)
+        node = NamedNode(f"{source.value}/alignment/{number}")
+        g.add(source, pg("alignsWith"), target)
+        g.add(node, A, pg("Alignment"))
+        g.add(node, pg("fromGoal"), source)
+        g.add(node, pg("toGoal"), target)
+        g.add(node, pg("score"), typed(a.score, "decimal"))
+        g.add(node, pg("method"), Literal(a.method))
+        g.add(node, pg("rationale"), Literal(a.evidence))
+        if a.comparison:
+            c = a.comparison
+            g.add(node, pg("comparison"), pg(VERDICTS[c.verdict]))
+            g.add(node, pg("fromTarget"), NamedNode(f"{source.value}/target/{c.from_target}"))
+            if c.to_target:
+                to = NamedNode(f"{target.value}/target/{c.to_target}")
+                g.add(node, pg("toTarget"), to)
+        return node
 
     def graph_iri(self, plan: Plan) -> str:
         """The named graph holding one ingested plan."""

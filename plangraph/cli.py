@@ -100,6 +100,18 @@ def parse(settings: Settings, files: tuple[Path, ...], as_json: bool) -> None:
 )
 @click.option("--no-graphs", is_flag=True, help="Do not write TriG files.")
 @click.option("--jobs", type=int, help="Processes parsing documents [settings.jobs: one per core].")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Put the given documents' plans into the built store in place of their old versions.",
+)
+@click.option(
+    "--remove",
+    "remove",
+    multiple=True,
+    metavar="KEY",
+    help="Take a plan (corpus key or source file name) out of the built store; repeatable.",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -108,16 +120,27 @@ def build(
     graphs: Path | None,
     no_graphs: bool,
     jobs: int | None,
+    update: bool,
+    remove: tuple[str, ...],
 ) -> None:
     """Build the store from the corpus (default) or the given documents.
 
-    The new store is built aside and swapped in: a failed build leaves the old store whole."""
+    The new store is built aside and swapped in: a failed build leaves the old store whole.
+    With --update or --remove, only those plans change (and what is derived from them: their
+    alignments, the text index, the aggregates), on a copy of the store that is swapped in."""
     import time
 
     from plangraph.pipeline import build as run_build
     from queryapi.store import StoreError
 
     started = time.perf_counter()
+    if update or remove:
+        if update and not paths:
+            fail("--update needs the documents to put in: plangraph build --update FILE…")
+        if paths and not update:
+            fail("documents with --remove: add --update to put them in, or drop them")
+        _update(settings, store or settings.store, list(paths), list(remove), started)
+        return
     if graphs is None and not paths and not no_graphs:
         graphs = settings.graphs
     settings = replace_settings(settings, jobs=jobs)
@@ -144,6 +167,31 @@ def build(
     )
     for path in result.graph_files:
         click.echo(f"wrote {path}")
+
+
+def _update(
+    settings: Settings, store: Path, paths: list[Path], remove: list[str], started: float
+) -> None:
+    """`plangraph build --update FILE… / --remove KEY…`: change those plans in the store."""
+    import time
+
+    from plangraph.update import update
+    from queryapi.store import StoreError
+
+    try:
+        result = update(settings, store, paths, remove)
+    except PlanError as err:
+        fail(f"{err} (the store was left as it was)")
+    except StoreError as err:
+        fail(str(err))
+    for plan in result.plans:
+        warn(plan.warnings)
+    elapsed = time.perf_counter() - started
+    steps = ", ".join(f"{k} {v:.2f}" for k, v in result.seconds.items())
+    click.echo(
+        f"updated {result.store}: {len(result.plans)} plans in, {len(result.removed)} graphs "
+        f"out, {result.links} alignments written, {elapsed:.2f} s ({steps})"
+    )
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from derive import derive
-from derive.alignment import Alignments, GoalRef, UpstreamNote, align
+from derive.alignment import Alignments, GoalRef, Quoting, UpstreamNote, align
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
 from derive.quoted import quoted_plans
@@ -299,7 +299,17 @@ def build(
                     progress(len(plans), len(sources))
             for doc in (q for i in inputs for q in i.quoted):  # they point at the local goals
                 shared.add_document(doc)
-            shared.add_alignments(alignments_of(inputs, outline[0].plan))
+            links = alignments_of(inputs, outline[0].plan)
+            shared.add_alignments(links)
+            if load and load.generation and links.peers:  # for `build --update` (update.py)
+                from plangraph.update import PEERS_FILE, peer_state, save_peers
+
+                quoting = [
+                    Quoting(i.plan.key, i.plan.title, i.notes, [q.plan for q in i.quoted])
+                    for i in inputs
+                    if i.quoted
+                ]
+                save_peers(peer_state(links.peers, quoting), load.generation / PEERS_FILE)
             dataset = shared.finish()
             for g in dataset.graphs.values():
                 if load:

@@ -1,5 +1,8 @@
 """Full-text search over goal, measure and key-project text: an SQLite FTS5 index built with
-the store, inside the store's generation, so a build's swap replaces both at once.
+the store, inside the store's generation, so a build's swap replaces both at once. An update of
+a few plans (plangraph/update.py) writes their rows into a small delta beside it
+(search-delta.sqlite) and leaves the index as the build wrote it: a new generation shares it with
+the previous one by a hard link.
 
 Chinese has no spaces between words, so the index uses FTS5's trigram tokenizer: any run of
 three or more characters matches as a substring (孕产妇 in 降低孕产妇死亡率). A term of one
@@ -63,29 +66,78 @@ class Found:
     hits: list[Hit]
 
 
+COLUMNS = ("iri", "kind", "plan", "planTitle", "label", "text", "line")
+INSERT = "INSERT INTO items (iri, kind, plan, plan_title, label, text, line) VALUES (?,?,?,?,?,?,?)"
+
+
+def _rows(store: Store, plans: list[str] | None = None) -> list[tuple[str, ...]]:
+    """The index rows of the store's goals, measures and key projects (of the given plans)."""
+    query = INDEX_QUERY
+    if plans is not None:
+        values = " ".join(f"<{p}>" for p in plans)
+        query = query.replace("WHERE {", f"WHERE {{\n  VALUES ?plan {{ {values} }}", 1)
+    return [
+        tuple(s[v].value if s[v] is not None else "" for v in COLUMNS)
+        for s in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    ]
+
+
+SCHEMA = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS {db}items USING fts5(label, text, iri UNINDEXED,"
+    " kind UNINDEXED, plan UNINDEXED, plan_title UNINDEXED, line UNINDEXED, tokenize='trigram')"
+)
+
+
 def build_index(store: Store, path: Path) -> int:
     """Write the search index of the store's goals, measures and key projects; their count."""
-    rows = [
-        tuple(
-            s[v].value if s[v] is not None else ""
-            for v in ("iri", "kind", "plan", "planTitle", "label", "text", "line")
-        )
-        for s in store.query(INDEX_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
-    ]
+    rows = _rows(store)
     path.unlink(missing_ok=True)
     with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE VIRTUAL TABLE items USING fts5(label, text, iri UNINDEXED, kind UNINDEXED,"
-            " plan UNINDEXED, plan_title UNINDEXED, line UNINDEXED, tokenize='trigram')"
-        )
-        db.executemany(
-            "INSERT INTO items (iri, kind, plan, plan_title, label, text, line)"
-            " VALUES (?,?,?,?,?,?,?)",
-            rows,
-        )
+        db.execute(SCHEMA.format(db=""))
+        db.executemany(INSERT, rows)
         db.execute("INSERT INTO items(items) VALUES('optimize')")
     db.close()
     return len(rows)
+
+
+def delta_path(path: Path) -> Path:
+    """The index's delta beside it (search-delta.sqlite): what updates changed since the build."""
+    return path.with_name(path.stem + "-delta" + path.suffix)
+
+
+def update_index(store: Store, path: Path, removed: list[str], added: list[str]) -> int:
+    """Record a change of plans (IRIs) in the index's delta, in one SQLite transaction: their
+    rows of the index are dropped (table `dropped`) and the added plans' rows, read from the
+    store, go into the delta's own items; the index itself is never written after the build,
+    so a store generation's copy can share it by a hard link. The count of rows added."""
+    rows = _rows(store, added) if added else []
+    with sqlite3.connect(delta_path(path)) as db:
+        db.execute(SCHEMA.format(db=""))
+        db.execute("CREATE TABLE IF NOT EXISTS dropped (plan TEXT PRIMARY KEY)")
+        for plan in sorted(set(removed) | set(added)):
+            db.execute("INSERT OR IGNORE INTO dropped VALUES (?)", (plan,))
+            db.execute("DELETE FROM items WHERE plan = ?", (plan,))
+        db.executemany(INSERT, rows)
+    db.close()
+    return len(rows)
+
+
+def index_rows(path: Path, sql: str, args: list[str]) -> list[tuple]:
+    """The rows of `sql` (a SELECT … FROM items WHERE …) over the index as updates left it: the
+    build's rows but for the plans the delta dropped, and the delta's own rows."""
+    delta = delta_path(path)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if delta.is_file():  # the plans updates changed: their rows from the delta instead
+            db.execute("ATTACH DATABASE ? AS delta", (f"file:{delta}?mode=ro",))
+            changed = sql.replace("FROM items", "FROM delta.items")  # MATCH, bm25: unqualified
+            sql = f"{sql} AND plan NOT IN (SELECT plan FROM delta.dropped) UNION ALL {changed}"
+            args = args + args
+        return db.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as err:
+        raise SearchUnavailable(f"{path}: {err}; rebuild the store") from None
+    finally:
+        db.close()
 
 
 def terms_of(q: str) -> list[str]:
@@ -153,13 +205,7 @@ def search(
         f"SELECT iri, kind, plan, plan_title, label, text, {rank} FROM items"
         f" WHERE {' AND '.join(where)}"
     )
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = db.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as err:
-        raise SearchUnavailable(f"{path}: {err}") from None
-    finally:
-        db.close()
+    rows = index_rows(path, sql, args)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
     scored = [
         (round(-bm25, 4) if long_terms else _score(label, text, terms), r)

@@ -12,7 +12,8 @@ writes a complete new generation, then points the symlink at it with one
 atomic os.replace, so readers never see a missing or half-written store and a failed build leaves
 the previous store whole. The previous generation is kept (a server's reader processes may still
 have it open); older ones are deleted. A server notices a swap with store_generation() and
-reopens the store.
+reopens the store. An update of a few plans (`plangraph build --update`, next_generation) makes
+its generation the same way, from a hard-linked copy of the current one.
 """
 
 from __future__ import annotations
@@ -202,8 +203,9 @@ class StoreLoad:
 
     BATCH_BYTES = 64 * 1024 * 1024
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, generation: Path | None = None) -> None:
         self.store = store
+        self.generation = generation  # the folder, for files kept beside the store
         self.report: BuildReport | None = None
         self._batch: list[bytes] = []
         self._format: RdfFormat | None = None
@@ -262,7 +264,7 @@ def new_store(store_dir: Path) -> Iterator[StoreLoad]:
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     with writing(store_dir):
         generation = _new_generation(store_dir)
-        load = StoreLoad(Store(str(generation)))
+        load = StoreLoad(Store(str(generation)), generation)
         try:
             try:
                 yield load
@@ -285,6 +287,78 @@ def new_store(store_dir: Path) -> Iterator[StoreLoad]:
         previous = _swap_in(store_dir, generation)
         _prune(store_dir, {generation} | ({previous} if previous else set()))
         load.report = BuildReport(store_dir, quads, graphs)
+
+
+@dataclass
+class StoreEdit:
+    """A copy of the current generation being changed: its writable store and its folder.
+
+    Keep no reference to `store` beyond the block: it is closed (its last reference dropped)
+    before the swap, so that readers open a store no writer has open."""
+
+    store: Store
+    generation: Path
+    previous: Path
+
+    def own(self, name: str) -> Path:
+        """A file of the generation made its own, to be changed in place: the files beside the
+        store are hard links shared with the previous generation (replace them, or own them)."""
+        path = self.generation / name
+        if path.exists():
+            copy = path.with_name(path.name + ".copy")
+            shutil.copy2(path, copy)
+            os.replace(copy, path)
+        return path
+
+
+@contextlib.contextmanager
+def next_generation(store_dir: Path) -> Iterator[StoreEdit]:
+    """A copy of the current generation to change in the block, swapped in atomically when the
+    block ends and deleted when it raises (under the writer lock), as new_store does.
+
+    The copy is cheap: RocksDB's backup hard-links the store's files, which it never changes in
+    place, and the files beside it (search.sqlite, …) are hard-linked too: the block must replace
+    such a file, or make it its own (StoreEdit.own) before changing it. So a change of one plan
+    costs what the change writes, not the size of the store; readers keep the old generation
+    open and see the new one whole once it is swapped in."""
+    store_dir = store_dir.absolute()
+    with writing(store_dir):
+        current = generation_dir(store_dir)
+        if current is None or not store_dir.is_symlink():
+            raise StoreError(
+                f"{store_dir}: no store of generations here; run `plangraph build --store "
+                f"{store_dir}` first"
+            )
+        generation = _new_generation(store_dir)
+        try:
+            Store.read_only(str(current)).backup(str(generation))
+            for path in current.iterdir():
+                if path.is_file() and not (generation / path.name).exists() and _kept(path):
+                    os.link(path, generation / path.name)
+            edit = StoreEdit(Store(str(generation)), generation, current)
+        except OSError as err:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise StoreError(f"{store_dir}: cannot copy the store: {err}") from err
+        try:
+            yield edit
+            edit.store.flush()
+        except BaseException:
+            del edit.store
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        del edit.store
+        previous = _swap_in(store_dir, generation)
+        _prune(store_dir, {generation} | ({previous} if previous else set()))
+
+
+def _kept(path: Path) -> bool:
+    """Whether a file of a generation belongs in its copy: not RocksDB's own (backup made
+    those), its log, lock or write-ahead logs."""
+    name = path.name
+    rocks = name in ("CURRENT", "IDENTITY", "LOCK") or name.startswith(
+        ("LOG", "MANIFEST-", "OPTIONS-")
+    )
+    return not (rocks or name.endswith((".log", ".sst", ".blob")))
 
 
 def generation_dir(store_dir: Path) -> Path | None:

@@ -12,10 +12,9 @@ then line). Words of one or two characters, too short for trigrams, scan the ind
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
-from queryapi.search import SearchUnavailable
+from queryapi.search import SearchUnavailable, index_rows
 
 COLUMNS = ("plan", "label", "line")
 
@@ -30,18 +29,13 @@ def text_search(index: Path, word: str) -> list[dict[str, str]]:
         where, arg = "items MATCH ?", 'text : "' + word.replace('"', '""') + '"'
     else:  # the trigram index cannot match one or two characters: LIKE over its table
         where, arg = "text LIKE ? ESCAPE '\\'", "%" + re.sub(r"([%_\\])", r"\\\1", word) + "%"
-    db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    try:
-        rows = db.execute(
-            f"SELECT plan_title, label, line FROM items WHERE {where}"
-            " AND instr(text, ?) > 0 AND kind IN ('goal', 'measure') AND label != ''"
-            " AND line != ''",
-            (arg, word),
-        ).fetchall()
-    except sqlite3.OperationalError as err:  # an index from before it held the line
-        raise SearchUnavailable(f"{index}: {err}; rebuild the store") from None
-    finally:
-        db.close()
+    rows = index_rows(
+        index,
+        f"SELECT plan_title, label, line FROM items WHERE {where}"
+        " AND instr(text, ?) > 0 AND kind IN ('goal', 'measure') AND label != ''"
+        " AND line != ''",
+        [arg, word],
+    )
     rows.sort(key=lambda r: (r[0], int(r[2])))
     return [
         dict(zip(COLUMNS, (title, label, str(line)), strict=True)) for title, label, line in rows
