@@ -95,4 +95,5 @@ def load_peers(path: Path) -> PeerState:
     state = pickle.loads(path.read_bytes())
     if isinstance(state, PeerIndex):  # as the first version of this module kept it
         state = peer_state(state)
+    state.__dict__.setdefault("quoting", {})  # kept before quoting documents were
     return state
