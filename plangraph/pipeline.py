@@ -28,6 +28,7 @@ from ingest.parse import ParsedDocument, parse_document
 from ingest.quotations import find_quotations
 from ingest.upstream import read_outline
 from ontology.dataset import Dataset, DatasetBuilder, GraphFiles, PlanGraph, build_dataset
+from plangraph.peers import PEERS_FILE, peer_state, save_peers
 from plangraph.settings import Settings
 from queryapi.store import BuildReport, new_store, writing
 
@@ -302,8 +303,6 @@ def build(
             links = alignments_of(inputs, outline[0].plan)
             shared.add_alignments(links)
             if load and load.generation and links.peers:  # for `build --update` (update.py)
-                from plangraph.update import PEERS_FILE, peer_state, save_peers
-
                 quoting = [
                     Quoting(i.plan.key, i.plan.title, i.notes, [q.plan for q in i.quoted])
                     for i in inputs

@@ -28,9 +28,6 @@ a full build writes it.
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import pickle
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +39,6 @@ from derive.alignment import (
     Alignment,
     Alignments,
     GoalRef,
-    PeerEntry,
     PeerIndex,
     Quoting,
     align,
@@ -58,12 +54,11 @@ from ontology.dataset import (
     pg,
 )
 from ontology.namespaces import DCT, PGID, PREFIXES, PROV, RDF, SKOS
+from plangraph.peers import PEERS_FILE, load_peers, save_peers
 from plangraph.pipeline import BuiltPlan, Ownership, _Builder, _Part, ownership, upstream_all
 from plangraph.settings import Settings
 from queryapi.search import SEARCH_FILE, delta_path, update_index
 from queryapi.store import StoreEdit, StoreError, next_generation, writing
-
-PEERS_FILE = "peers.pickle"  # beside the store in its generation: the PeerIndex entries
 
 ALIGNMENTS = NamedNode(ALIGNMENTS_GRAPH)
 CITED = NamedNode(CITED_GRAPH)
@@ -83,87 +78,6 @@ class UpdateResult:
     store: Path
     links: int  # alignments written
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class PeerState:
-    """The peer index as kept beside the store (PEERS_FILE): the canonical goals in order, and
-    the additions linked to them in chunks by the plan of their canonical goal, each chunk
-    pickled apart, so that an update unpickles only the chunks of the plans it changes (there
-    are few canonical goals and very many linked ones). Each linked entry carries the version of
-    its own plan (a counter bumped whenever a plan is written), so entries of a plan replaced or
-    removed since are known stale and skipped."""
-
-    canonical: list[PeerEntry]
-    linked: dict[str, list[bytes]]  # canonical goal's plan title → pickled [(version, entry)]
-    versions: dict[str, int]  # plan title → the version of it in the store
-    counter: int = 0
-    quoting: dict[str, Quoting] = field(default_factory=dict)  # documents that quote plans
-
-    def write(self, titles: Iterable[str]) -> None:
-        """Note that these plans were written anew: their older entries are stale now."""
-        for title in sorted(set(titles)):
-            self.counter += 1
-            self.versions[title] = self.counter
-
-    def add(self, entries: Iterable[PeerEntry]) -> None:
-        """Keep new entries: canonical ones in order, linked ones in a chunk per plan."""
-        chunks: dict[str, list[tuple[int, PeerEntry]]] = {}
-        for e in entries:
-            if e.canonical is None:
-                self.canonical.append(_slim(e))
-            else:
-                version = self.versions[e.goal.ref.plan]
-                chunks.setdefault(e.canonical.plan, []).append((version, _slim(e)))
-        for title, chunk in chunks.items():
-            data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
-            self.linked.setdefault(title, []).append(data)
-
-    def take_linked(self, title: str) -> list[PeerEntry]:
-        """The current entries linked to the plan's canonical goals, taken out of the state."""
-        return [
-            e
-            for data in self.linked.pop(title, [])
-            for version, e in pickle.loads(data)
-            if self.versions.get(e.goal.ref.plan) == version
-        ]
-
-
-def _slim(e: PeerEntry) -> PeerEntry:
-    """An entry with its goal's item cut to what matching reads (text, targets)."""
-    item = dataclasses.replace(
-        e.goal.item, notes=[], citations=[], responsibilities=[], owner_clause=None
-    )
-    return PeerEntry(dataclasses.replace(e.goal, item=item), e.canonical)
-
-
-def peer_state(index: PeerIndex, quoting: Iterable[Quoting] = ()) -> PeerState:
-    """The state of a full build's peer index (every plan at its first version), with the
-    documents whose footnotes quote plans."""
-    state = PeerState([], {}, {}, quoting={q.key: q for q in quoting})
-    state.write(e.goal.ref.plan for e in index.entries)
-    state.add(index.entries)
-    return state
-
-
-def save_peers(state: PeerState, path: Path) -> None:
-    """Write the state beside the store, replacing the file (never in place: see own())."""
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(part, path)
-
-
-def load_peers(path: Path) -> PeerState:
-    """The peer state a build or update kept beside the store."""
-    if not path.is_file():
-        raise StoreError(
-            f"{path.parent}: the store has no peer index ({PEERS_FILE}), it was built by an older "
-            "version; run a full `plangraph build` first"
-        )
-    state = pickle.loads(path.read_bytes())
-    if isinstance(state, PeerIndex):  # as the first version of this module kept it
-        state = peer_state(state)
-    return state
 
 
 @dataclass(frozen=True)
