@@ -284,8 +284,7 @@ def new_store(store_dir: Path) -> Iterator[StoreLoad]:
             shutil.rmtree(generation, ignore_errors=True)
             raise
         del load.store
-        previous = _swap_in(store_dir, generation)
-        _prune(store_dir, {generation} | ({previous} if previous else set()))
+        _publish(store_dir, generation)
         load.report = BuildReport(store_dir, quads, graphs)
 
 
@@ -347,8 +346,13 @@ def next_generation(store_dir: Path) -> Iterator[StoreEdit]:
             shutil.rmtree(generation, ignore_errors=True)
             raise
         del edit.store
-        previous = _swap_in(store_dir, generation)
-        _prune(store_dir, {generation} | ({previous} if previous else set()))
+        _publish(store_dir, generation)
+
+
+def _publish(store_dir: Path, generation: Path) -> None:
+    """Swap a finished generation in and drop the ones no reader can still be opening."""
+    previous = _swap_in(store_dir, generation)
+    _prune(store_dir, {generation} | ({previous} if previous else set()))
 
 
 def _kept(path: Path) -> bool:
