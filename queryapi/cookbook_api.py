@@ -2,7 +2,7 @@
 
 `GET /api/queries` lists each query's name, question and typed parameters;
 `GET /api/queries/{name}?param=…` runs one, its parameters validated by their type (422 in the
-one error shape for a bad or unknown one) and bound as substitutions. Each query is its own
+one error shape for a bad or unknown one) and bound as a VALUES block of RDF terms. Each query is its own
 operation in the OpenAPI schema, with its parameters and its columns.
 """
 

@@ -2,9 +2,9 @@
 analysts' cookbook (`queries/`), each with `# question:` and `# parameters:` header lines.
 
 A cookbook query states its parameters as a `VALUES` line of defaults; here that line is taken
-out and its variables are projected, so a caller's values are bound as pyoxigraph
-substitutions (SEP-0007 binds only projected variables) and never enter the query text. A
-parameter's type is its default's: an IRI, an integer, a decimal or a (language-tagged) string.
+out, and a caller's values are bound as a VALUES block of terms pyoxigraph writes
+(queryapi.answer.bound_text), never as raw text. A parameter's type is its default's: an IRI,
+an integer, a decimal or a (language-tagged) string.
 """
 
 from __future__ import annotations
@@ -112,25 +112,6 @@ def _default(m: re.Match[str]) -> tuple[str, str, str | None]:
     return "integer", integer, None
 
 
-def _project(text: str, names: list[str]) -> str:
-    """The query with `names` added to its SELECT projection and GROUP BY, where missing."""
-    select = re.search(r"\bSELECT\b(.*?)\bWHERE\b", text, re.DOTALL | re.IGNORECASE)
-    if select is None:
-        return text
-    projection = select.group(1)
-    missing = [n for n in names if not re.search(rf"\?{n}\b", projection)]
-    if missing:
-        at = select.end(1)
-        text = text[:at].rstrip() + " " + " ".join(f"?{n}" for n in missing) + " " + text[at:]
-    group = re.search(r"^(\s*GROUP BY\b[^\n]*)$", text, re.MULTILINE | re.IGNORECASE)
-    if group:
-        lacking = [n for n in names if not re.search(rf"\?{n}\b", group.group(1))]
-        if lacking:
-            line = group.group(1) + "".join(f" ?{n}" for n in lacking)
-            text = text[: group.start(1)] + line + text[group.end(1) :]
-    return text
-
-
 def load_query(path: Path, template: bool = False) -> NamedQuery:
     """A named query from its file. With `template`, the parameters are the variables of its
     first VALUES line (a cookbook query); otherwise those its `# parameters:` line names."""
@@ -146,7 +127,6 @@ def load_query(path: Path, template: bool = False) -> NamedQuery:
         for name, (kind, default, lang) in zip(names, defaults, strict=True):
             parameters.append(Parameter(name, kind, default, lang, described.get(name, "")))
         text = text[: values.start()] + text[values.end() + 1 :]
-        text = _project(text, names)
     elif not template:
         parameters = [Parameter(name, "iri", description=d) for name, d in described.items()]
     return NamedQuery(

@@ -3,7 +3,7 @@
 Each endpoint is a row of ENDPOINTS: its path (the resource IRI's path after `/id/`), the
 queries that answer it and its response model. One generic handler runs them through the
 server's query pool (same timeout, cap and answer cache as /sparql), binding the resource's
-IRI and any parameter as substitutions, never as query text. Lists are paginated
+IRI and any parameter as a VALUES block of RDF terms, never as raw query text. Lists are paginated
 (`limit`, `offset`) and come as JSON (`{"items", "total", "limit", "offset", "next"}`) or, on
 `Accept: text/csv` or `format=csv`, as CSV.
 """

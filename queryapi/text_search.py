@@ -16,7 +16,7 @@ from pathlib import Path
 
 from queryapi.search import SearchUnavailable, index_rows
 
-COLUMNS = ("plan", "label", "line")
+COLUMNS = ("title", "label", "line")
 
 
 def text_search(index: Path, word: str) -> list[dict[str, str]]:

@@ -60,7 +60,7 @@ class Job:
     """One query for a worker: the checked query, the media type to answer in, the row cap, the
     protocol's dataset (empty: the union of all graphs, unless the query names its own), the
     base IRI that relative IRIs in the query resolve against (the endpoint's URL) and the
-    variables bound before it runs (SEP-0007 substitutions: values never enter the text)."""
+    variables bound before it runs (as a VALUES block of RDF terms: never raw text)."""
 
     query: CheckedQuery
     media_type: str
