@@ -31,6 +31,7 @@ class Settings:
     timeout: float = 30.0  # seconds before a query is stopped
     max_rows: int = 10_000  # rows (or triples) in one answer; the answer says when it is cut
     workers: int = 4  # query processes: at most this many queries run at once
+    demote_after: float = 0.02  # seconds a query runs before its process is niced (0: never)
     jobs: int = 0  # processes parsing documents in a build (0: one per core)
     max_waiting: int = 64  # queries that may wait for a process; beyond that, 503 at once
     max_body: int = 1_000_000  # bytes in a request body (413 beyond)

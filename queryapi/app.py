@@ -47,7 +47,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = QueryPool(source_of(settings), settings.workers, settings.max_waiting)
+        pool = QueryPool(
+            source_of(settings), settings.workers, settings.max_waiting, settings.demote_after
+        )
         await anyio.to_thread.run_sync(pool.start)
         limiter = anyio.CapacityLimiter(settings.workers + settings.max_waiting)
         cache = None

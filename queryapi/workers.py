@@ -5,6 +5,12 @@ worker processes, each holding the store open read-only (or a client of a remote
 parent waits for the answer until the query's deadline, then kills the worker and starts a
 replacement. Admission is bounded: beyond the workers and a fixed number of waiting queries, a
 request is turned away at once. Results are read and serialised on the worker's own thread.
+
+A query that runs past `demote_after` seconds has its worker's CPU priority lowered (nice +10),
+so on a machine with few cores the slow queries give way to cheap ones and to the server's own
+process, which is never touched. When the query ends the worker gets its priority back; where
+that is not allowed (raising a priority needs CAP_SYS_NICE), the worker is retired after its
+answer and a fresh one started.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from pathlib import Path
 from plangraph.settings import Settings
 from queryapi.guard import CheckedQuery
 from queryapi.results import Serialized
+
+NICE_STEP = 10  # how much a slow query's worker is niced (as `nice` does by default)
 
 
 @dataclass(frozen=True)
@@ -112,17 +120,23 @@ def _worker_main(conn: Connection, source: Source) -> None:
 
 @dataclass
 class _Worker:
+    """A worker process, its pipe, the niceness it started with and whether it is lowered now."""
+
     process: multiprocessing.process.BaseProcess
     conn: Connection
+    nice: int = 0
+    demoted: bool = False
 
 
 @dataclass
 class QueryPool:
-    """A fixed set of query processes over one source, with bounded admission."""
+    """A fixed set of query processes over one source, with bounded admission; a query running
+    past `demote_after` seconds runs at a lower CPU priority (0: never)."""
 
     source: Source
     size: int = 2
     max_waiting: int = 64
+    demote_after: float = 0.0
     _idle: queue.Queue[_Worker] = field(default_factory=queue.LifoQueue, repr=False)
     _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
@@ -185,7 +199,14 @@ class QueryPool:
             raise QueryFailed(_timeout(timeout, waiting=True)) from None
         try:
             worker.conn.send(job)
-            answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            answered = False
+            if self.demote_after > 0:
+                left = max(0.0, deadline - time.monotonic())
+                answered = worker.conn.poll(min(self.demote_after, left))
+                if not answered:
+                    self._demote(worker)
+            if not answered:
+                answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
             out = worker.conn.recv() if answered else None
         except (EOFError, OSError):
             self._replace(worker)
@@ -198,7 +219,7 @@ class QueryPool:
         if not answered:
             self._replace(worker)
             raise QueryFailed(_timeout(timeout, waiting=False))
-        self._idle.put(worker)
+        self._return(worker)
         if isinstance(out, Failure):
             raise QueryFailed(out)
         return out
@@ -220,14 +241,19 @@ class QueryPool:
             if not readable.done():
                 readable.set_result(None)
 
+        demotion = None
         try:
             worker.conn.send(job)
+            if self.demote_after > 0:
+                demotion = loop.call_later(self.demote_after, self._demote, worker)
             fd = worker.conn.fileno()
             loop.add_reader(fd, wake)
             try:
                 await asyncio.wait_for(readable, timeout)
             finally:
                 loop.remove_reader(fd)
+                if demotion is not None:
+                    demotion.cancel()
             os.set_blocking(fd, True)  # the loop may have made it non-blocking; a big answer
             out = worker.conn.recv()  # is still being written, with no wait for the engine
         except TimeoutError:
@@ -241,7 +267,10 @@ class QueryPool:
         except BaseException:  # the request cancelled, or the server shutting down mid-query
             self._replace(worker)
             raise
-        self._idle.put(worker)
+        if worker.demoted and not self._restore(worker):
+            await in_thread(self._replace, worker)
+        else:
+            self._idle.put(worker)
         if isinstance(out, Failure):
             raise QueryFailed(out)
         return out
@@ -255,9 +284,41 @@ class QueryPool:
         child.close()
         return _Worker(process, parent)
 
+    def _return(self, worker: _Worker) -> None:
+        """Put a worker that answered back in the pool at its own priority, or retire it."""
+        if worker.demoted and not self._restore(worker):
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
+
+    @staticmethod
+    def _demote(worker: _Worker) -> None:
+        """Lower the CPU priority of a worker whose query has run past demote_after. Never the
+        server's own process: a pid of 0 would mean this one."""
+        pid = worker.process.pid
+        if not pid or pid == os.getpid():
+            return
+        with contextlib.suppress(OSError):  # the worker died (it is replaced where that shows)
+            os.setpriority(os.PRIO_PROCESS, pid, min(19, worker.nice + NICE_STEP))
+            worker.demoted = True
+
+    @staticmethod
+    def _restore(worker: _Worker) -> bool:
+        """Give a demoted worker its own priority back; False when that is not allowed (raising
+        a priority needs CAP_SYS_NICE) or the worker is gone."""
+        assert worker.process.pid
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, worker.nice)
+        except OSError:  # PermissionError without the privilege; ProcessLookupError if it died
+            return False
+        worker.demoted = False
+        return True
+
     def _await_ready(self, worker: _Worker) -> None:
         try:
             if worker.conn.poll(60) and worker.conn.recv() == "ready":
+                assert worker.process.pid
+                worker.nice = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
                 if self._closed:
                     self._kill(worker)
                 else:
