@@ -248,12 +248,14 @@ def _change(
     shared = DatasetBuilder(corpus, own.registry)
     peers = load_peers(edit.generation / PEERS_FILE)
     t = _step(seconds, "find", t)
-
-    # Out: the old graphs, their alignments, the links into their goals noted; what the old
-    # plans held of the aggregates (a national plan's change: all of them are recomputed).
+    # What the old plans hold of the aggregates, taken off at the end (a national plan changes
+    # every local plan's gaps: then they are all recomputed).
     old_plans = {o.plan for o in old}
     whole = not store.contains_named_graph(AGGREGATES) or _national(store, old_plans)
     held = Share() if whole else share(store, old_plans)
+    t = _step(seconds, "aggregates", t)
+
+    # Out: the old graphs, their alignments, the links into their goals noted.
     touched: set[NamedNode] = set()  # goals whose alignments change
     old_goals = {g for o in old for g in _goals(store, o.graph)}
     incoming: list[NamedNode] = []  # links of other plans into the old goals
