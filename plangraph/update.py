@@ -22,8 +22,8 @@ update changes nothing. What one plan changes:
 - its rows of the full-text index;
 - then the materialised aggregates (queryapi.aggregates): the old plans' facts and their share of
   the department-type counts taken out, those of the plans put in and of the other plans whose
-  goals' alignments changed computed for just those plans (all of them when a national plan
-  changes, or when the store has none yet).
+  goals' alignments with the national outline changed computed for just those plans (all of
+  them when a national plan changes, or when the store has none yet).
 
 Validation is not run here (see `plangraph validate`). graphs/ (TriG files) is left as it is:
 a full build writes it.
@@ -60,7 +60,14 @@ from ontology.namespaces import DCT, PGID, PREFIXES, PROV, RDF, SKOS
 from plangraph.peers import PEERS_FILE, load_peers, save_peers
 from plangraph.pipeline import BuiltPlan, Ownership, _Builder, _Part, ownership, upstream_all
 from plangraph.settings import Settings
-from queryapi.aggregates import AGGREGATES_GRAPH, Share, materialise, refresh, share
+from queryapi.aggregates import (
+    AGGREGATES_GRAPH,
+    Share,
+    materialise,
+    realigned_plans,
+    refresh,
+    share,
+)
 from queryapi.search import SEARCH_FILE, delta_path, update_index
 from queryapi.store import StoreEdit, StoreError, next_generation, writing
 
@@ -141,23 +148,24 @@ def _links_from(store: Store, goal: NamedNode) -> list[NamedNode]:
     return [q.subject for q in store.quads_for_pattern(None, pg("fromGoal"), goal, ALIGNMENTS)]  # type: ignore[misc]
 
 
-def _drop_link(store: Store, node: NamedNode, touched: set[NamedNode]) -> None:
-    """An alignment node's quads, and its source's pg:alignsWith unless another link keeps it;
-    the source goal is noted in touched (its plan's aggregates are recomputed)."""
+def _drop_link(store: Store, node: NamedNode, changed: set[Quad]) -> None:
+    """An alignment node's quads, and its source's pg:alignsWith unless another link keeps it
+    (noted in changed, for the aggregates)."""
     source = next(iter(store.quads_for_pattern(node, pg("fromGoal"), None, ALIGNMENTS)), None)
     target = next(iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None)
     for q in list(store.quads_for_pattern(node, None, None, ALIGNMENTS)):
         store.remove(q)
     if source is None or target is None:
         return
-    touched.add(source.object)  # type: ignore[arg-type]
     others = [
         n
         for n in _links_from(store, source.object)  # type: ignore[arg-type]
         if next(iter(store.quads_for_pattern(n, pg("toGoal"), target.object, ALIGNMENTS)), None)
     ]
     if not others:
-        store.remove(Quad(source.object, pg("alignsWith"), target.object, ALIGNMENTS))  # type: ignore[arg-type]
+        aligns = Quad(source.object, pg("alignsWith"), target.object, ALIGNMENTS)  # type: ignore[arg-type]
+        store.remove(aligns)
+        changed.add(aligns)
 
 
 def _number(node: NamedNode) -> int:
@@ -256,12 +264,12 @@ def _change(
     t = _step(seconds, "aggregates", t)
 
     # Out: the old graphs, their alignments, the links into their goals noted.
-    touched: set[NamedNode] = set()  # goals whose alignments change
+    realigned: set[Quad] = set()  # pg:alignsWith removed or written
     old_goals = {g for o in old for g in _goals(store, o.graph)}
     incoming: list[NamedNode] = []  # links of other plans into the old goals
     for goal in sorted(old_goals, key=lambda n: n.value):
         for node in _links_from(store, goal):
-            _drop_link(store, node, touched)
+            _drop_link(store, node, realigned)
         for q in store.quads_for_pattern(None, pg("toGoal"), goal, ALIGNMENTS):
             incoming.append(q.subject)  # type: ignore[arg-type]
     departments = {
@@ -373,7 +381,7 @@ def _change(
             method = next(iter(store.quads_for_pattern(node, pg("method"), None)), None)
             if method is not None and method.object == Literal("peer"):
                 number = _number(node)
-                _drop_link(store, node, touched)
+                _drop_link(store, node, realigned)
         link = index.match(entry.goal)
         if link is not None:
             total = len(_links_from(store, source))
@@ -382,9 +390,9 @@ def _change(
     for node in incoming:  # other kinds of links into goals that are gone
         target = next(iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None)
         if target is not None and target.object not in new_goals:
-            _drop_link(store, node, touched)
+            _drop_link(store, node, realigned)
     written = writer.dataset.graph(ALIGNMENTS_GRAPH).quads
-    touched |= {q.subject for q in written if q.predicate == pg("alignsWith")}  # type: ignore[misc]
+    realigned |= {q for q in written if q.predicate == pg("alignsWith")}
     store.bulk_extend(written)
     peers.add(index.entries[:start])  # the canonical goals kept, in their order
     peers.add(index.entries[start:])
@@ -402,7 +410,7 @@ def _change(
     if whole or _national(store, new_plans):
         materialise(store)
     else:
-        refresh(store, held, new_plans, _plans_of(store, touched))
+        refresh(store, held, new_plans, realigned_plans(store, realigned))
     _step(seconds, "aggregates", t)
     return _Changed(old, len(links))
 
@@ -420,15 +428,3 @@ def _national(store: Store, plans: set[NamedNode]) -> bool:
         next(iter(store.quads_for_pattern(p, pg("level"), national)), None) is not None
         for p in plans
     )
-
-
-def _plans_of(store: Store, goals: set[NamedNode]) -> set[NamedNode]:
-    """The plans the goals (still) belong to."""
-    if not goals:
-        return set()
-    values = " ".join(str(g) for g in sorted(goals, key=str))
-    query = (
-        f"SELECT DISTINCT ?p WHERE {{ VALUES ?goal {{ {values} }} ?p pg:hasArea/pg:hasGoal ?goal }}"
-    )
-    solutions = store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
-    return {s["p"] for s in solutions}  # type: ignore[misc,union-attr]

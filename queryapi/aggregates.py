@@ -148,6 +148,28 @@ def _facts(store: Store, plans: set[NamedNode]) -> set[Quad]:
     }
 
 
+def realigned_plans(store: Store, links: Iterable[Quad]) -> set[NamedNode]:
+    """The plans whose facts change with these pg:alignsWith triples added or removed: those of
+    the links' source goals, for links to a goal of a national plan. The facts read pg:alignsWith
+    only towards the national outline's goals (20-national-gaps, 30-local-additions), so a link
+    between local goals (a peer link, matched again when its target goes) changes none."""
+    has_area, has_goal, level = (NamedNode(PG + n) for n in ("hasArea", "hasGoal", "level"))
+    national = NamedNode(PG + "National")
+
+    def owners(goal: NamedNode) -> set[NamedNode]:
+        areas = {q.subject for q in store.quads_for_pattern(None, has_goal, goal)}
+        return {q.subject for a in areas for q in store.quads_for_pattern(None, has_area, a)}  # type: ignore[misc,arg-type]
+
+    links = list(links)
+    targets = {q.object for q in links}
+    to_national = {
+        t
+        for t in targets
+        if any(next(iter(store.quads_for_pattern(p, level, national)), None) for p in owners(t))  # type: ignore[arg-type]
+    }
+    return {p for q in links if q.object in to_national for p in owners(q.subject)}  # type: ignore[arg-type]
+
+
 def _counts(store: Store, query: Aggregate, plans: set[NamedNode]) -> Counter[Key]:
     """The plans' share of a counts query."""
     share: Counter[Key] = Counter()
