@@ -20,7 +20,10 @@ update changes nothing. What one plan changes:
   for a peer link, still a canonical goal); else a peer link is matched again, the same way, and
   any other kind is dropped (a full build finds it again);
 - its rows of the full-text index;
-- then the materialised aggregates, when the store has them.
+- then the materialised aggregates (queryapi.aggregates): the old plans' facts and their share of
+  the department-type counts taken out, those of the plans put in and of the other plans whose
+  goals' alignments with the national outline changed computed for just those plans (all of
+  them when a national plan changes, or when the store has none yet).
 
 Validation is not run here (see `plangraph validate`). graphs/ (TriG files) is left as it is:
 a full build writes it.
@@ -57,12 +60,21 @@ from ontology.namespaces import DCT, PGID, PREFIXES, PROV, RDF, SKOS
 from plangraph.peers import PEERS_FILE, load_peers, save_peers
 from plangraph.pipeline import BuiltPlan, Ownership, _Builder, _Part, ownership, upstream_all
 from plangraph.settings import Settings
+from queryapi.aggregates import (
+    AGGREGATES_GRAPH,
+    Share,
+    materialise,
+    realigned_plans,
+    refresh,
+    share,
+)
 from queryapi.search import SEARCH_FILE, delta_path, update_index
 from queryapi.store import StoreEdit, StoreError, next_generation, writing
 
 ALIGNMENTS = NamedNode(ALIGNMENTS_GRAPH)
 CITED = NamedNode(CITED_GRAPH)
 DEPARTMENTS = NamedNode(DEPARTMENTS_GRAPH)
+AGGREGATES = NamedNode(AGGREGATES_GRAPH)
 TITLE = NamedNode(DCT + "title")
 ALT_LABEL = NamedNode(SKOS + "altLabel")
 TYPE = NamedNode(RDF + "type")
@@ -136,8 +148,9 @@ def _links_from(store: Store, goal: NamedNode) -> list[NamedNode]:
     return [q.subject for q in store.quads_for_pattern(None, pg("fromGoal"), goal, ALIGNMENTS)]  # type: ignore[misc]
 
 
-def _drop_link(store: Store, node: NamedNode) -> None:
-    """An alignment node's quads, and its source's pg:alignsWith unless another link keeps it."""
+def _drop_link(store: Store, node: NamedNode, changed: set[Quad]) -> None:
+    """An alignment node's quads, and its source's pg:alignsWith unless another link keeps it
+    (noted in changed, for the aggregates)."""
     source = next(iter(store.quads_for_pattern(node, pg("fromGoal"), None, ALIGNMENTS)), None)
     target = next(iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None)
     for q in list(store.quads_for_pattern(node, None, None, ALIGNMENTS)):
@@ -150,7 +163,9 @@ def _drop_link(store: Store, node: NamedNode) -> None:
         if next(iter(store.quads_for_pattern(n, pg("toGoal"), target.object, ALIGNMENTS)), None)
     ]
     if not others:
-        store.remove(Quad(source.object, pg("alignsWith"), target.object, ALIGNMENTS))  # type: ignore[arg-type]
+        aligns = Quad(source.object, pg("alignsWith"), target.object, ALIGNMENTS)  # type: ignore[arg-type]
+        store.remove(aligns)
+        changed.add(aligns)
 
 
 def _number(node: NamedNode) -> int:
@@ -241,13 +256,20 @@ def _change(
     shared = DatasetBuilder(corpus, own.registry)
     peers = load_peers(edit.generation / PEERS_FILE)
     t = _step(seconds, "find", t)
+    # What the old plans hold of the aggregates, taken off at the end (a national plan changes
+    # every local plan's gaps: then they are all recomputed).
+    old_plans = {o.plan for o in old}
+    whole = not store.contains_named_graph(AGGREGATES) or _national(store, old_plans)
+    held = Share() if whole else share(store, old_plans)
+    t = _step(seconds, "aggregates", t)
 
     # Out: the old graphs, their alignments, the links into their goals noted.
+    realigned: set[Quad] = set()  # pg:alignsWith removed or written
     old_goals = {g for o in old for g in _goals(store, o.graph)}
     incoming: list[NamedNode] = []  # links of other plans into the old goals
     for goal in sorted(old_goals, key=lambda n: n.value):
         for node in _links_from(store, goal):
-            _drop_link(store, node)
+            _drop_link(store, node, realigned)
         for q in store.quads_for_pattern(None, pg("toGoal"), goal, ALIGNMENTS):
             incoming.append(q.subject)  # type: ignore[arg-type]
     departments = {
@@ -359,7 +381,7 @@ def _change(
             method = next(iter(store.quads_for_pattern(node, pg("method"), None)), None)
             if method is not None and method.object == Literal("peer"):
                 number = _number(node)
-                _drop_link(store, node)
+                _drop_link(store, node, realigned)
         link = index.match(entry.goal)
         if link is not None:
             total = len(_links_from(store, source))
@@ -368,8 +390,10 @@ def _change(
     for node in incoming:  # other kinds of links into goals that are gone
         target = next(iter(store.quads_for_pattern(node, pg("toGoal"), None, ALIGNMENTS)), None)
         if target is not None and target.object not in new_goals:
-            _drop_link(store, node)
-    store.bulk_extend(writer.dataset.graph(ALIGNMENTS_GRAPH).quads)
+            _drop_link(store, node, realigned)
+    written = writer.dataset.graph(ALIGNMENTS_GRAPH).quads
+    realigned |= {q for q in written if q.predicate == pg("alignsWith")}
+    store.bulk_extend(written)
     peers.add(index.entries[:start])  # the canonical goals kept, in their order
     peers.add(index.entries[start:])
     save_peers(peers, edit.generation / PEERS_FILE)
@@ -383,7 +407,11 @@ def _change(
         sorted(n.value for n in new_plans),
     )
     t = _step(seconds, "search", t)
-    _aggregates(store)
+    if whole or _national(store, new_plans):
+        materialise(store)
+    else:
+        refresh(store, held, new_plans, realigned_plans(store, realigned))
+    _step(seconds, "aggregates", t)
     return _Changed(old, len(links))
 
 
@@ -393,8 +421,10 @@ def _derived(store: Store, source: str) -> bool:
     return next(iter(store.quads_for_pattern(None, derived, _document(source))), None) is not None
 
 
-def _aggregates(store: Store) -> None:
-    """Recompute the materialised aggregates, the last step of any change to the store."""
-    from queryapi.aggregates import materialise
-
-    materialise(store)
+def _national(store: Store, plans: set[NamedNode]) -> bool:
+    """Whether one of the plans is a national one (every local plan's gaps depend on it)."""
+    national = pg("National")
+    return any(
+        next(iter(store.quads_for_pattern(p, pg("level"), national)), None) is not None
+        for p in plans
+    )

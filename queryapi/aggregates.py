@@ -5,23 +5,40 @@ their own named graph so the cookbook queries read them with a lookup.
 Each `ontology/aggregates/*.rq` is a CONSTRUCT over the union of the store's graphs; they run
 in name order, a later one reading what an earlier one wrote (pg:LocalPlan first). CONSTRUCT
 rather than SPARQL UPDATE because pyoxigraph's update sees only the default graph, and these
-facts join the plan graphs with the alignments graph. `materialise` drops the graph and
-recomputes it whole, so the facts are consistent with whatever else is in the store: a build
-calls it on the new generation before the swap, an in-place update after its change.
+facts join the plan graphs with the alignments graph. A build calls `materialise` on the new
+generation before the swap: it drops the graph and recomputes it whole.
+
+An update changes a few plans, so it recomputes only theirs (`share` before the change,
+`refresh` after it). Each query says how, in a line `# update: facts` or `# update: counts`:
+
+- facts: about a plan, its areas and its goals only, from the plan's graph, the alignments of
+  its goals and the national outline. For given plans, their facts are dropped and the query
+  runs with `?p` bound to them: each `#plans:` line of the query becomes `VALUES ?p { … }`
+  followed by the rest of the line, so the binding reaches into subqueries and MINUS (which a
+  pyoxigraph substitution does not) and the query starts from the plans;
+- counts: totals over every plan (integers per subject). For given plans the query gives their
+  share, which is taken off the totals before the change and added after it; a subject whose
+  counts all come to 0 has none, as in the whole query's GROUP BY.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from ontology.namespaces import PGID, PREFIXES
+from ontology.namespaces import PG, PGID, PREFIXES
 
 AGGREGATES_GRAPH = PGID + "graph/aggregates"
 AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "aggregates"
+PLANS_MARK = "#plans:"
+KINDS = ("facts", "counts")
+
+Key = tuple[NamedNode, NamedNode]  # (subject, predicate) of a count
 
 
 @dataclass(frozen=True)
@@ -35,15 +52,70 @@ class Step:
 
 @dataclass(frozen=True)
 class Materialised:
-    """What materialise wrote into the aggregates graph."""
+    """What materialise (or refresh) wrote into the aggregates graph."""
 
     triples: int
     steps: list[Step]
 
 
+@dataclass(frozen=True)
+class Aggregate:
+    """One aggregate query, read from its file: its text and how an update recomputes it."""
+
+    path: Path
+    text: str
+    kind: str  # "facts" or "counts"
+
+    def for_plans(self, plans: Iterable[NamedNode]) -> str:
+        """The query restricted to the plans: each `#plans:` line bound to them."""
+        values = "VALUES ?p { " + " ".join(str(p) for p in sorted(plans, key=str)) + " } "
+        return "\n".join(
+            values + line.strip()[len(PLANS_MARK) :]
+            if line.strip().startswith(PLANS_MARK)
+            else line
+            for line in self.text.splitlines()
+        )
+
+
+@dataclass
+class Share:
+    """What some plans hold of the aggregates graph: the facts about them, and their share of
+    each counts query's totals (read before an update changes them, for refresh to take off)."""
+
+    facts: set[Quad] = field(default_factory=set)
+    counts: dict[str, Counter[Key]] = field(default_factory=dict)  # by query name
+
+
 def aggregate_queries(folder: Path = AGGREGATES_DIR) -> list[Path]:
     """The CONSTRUCT queries, in the order they run."""
     return sorted(folder.glob("*.rq"))
+
+
+def aggregates(folder: Path = AGGREGATES_DIR) -> list[Aggregate]:
+    """The queries with their kind, in the order they run."""
+    found = []
+    for path in aggregate_queries(folder):
+        text = path.read_text("utf-8")
+        kinds = [
+            line.split(":", 1)[1].split()[0]
+            for line in text.splitlines()
+            if line.startswith("# update:") and line.split(":", 1)[1].split()
+        ]
+        if len(kinds) != 1 or kinds[0] not in KINDS:
+            raise ValueError(
+                f"{path}: needs one line '# update: facts' or '# update: counts' (found {kinds})"
+            )
+        if PLANS_MARK not in text:
+            raise ValueError(f"{path}: no '{PLANS_MARK}' line, where an update binds ?p")
+        found.append(Aggregate(path, text, kinds[0]))
+    return found
+
+
+def _construct(store: Store, path: Path, text: str) -> list:
+    try:
+        return list(store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES))
+    except SyntaxError as err:
+        raise SyntaxError(f"{path}: {err}") from None
 
 
 def materialise(store: Store, folder: Path = AGGREGATES_DIR) -> Materialised:
@@ -52,16 +124,130 @@ def materialise(store: Store, folder: Path = AGGREGATES_DIR) -> Materialised:
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     steps = []
-    for path in aggregate_queries(folder):
+    for query in aggregates(folder):
         t0 = time.perf_counter()
-        try:
-            triples = list(
-                store.query(
-                    path.read_text("utf-8"), use_default_graph_as_union=True, prefixes=PREFIXES
-                )
-            )
-        except SyntaxError as err:
-            raise SyntaxError(f"{path}: {err}") from None
+        triples = _construct(store, query.path, query.text)
         store.extend([Quad(t.subject, t.predicate, t.object, graph) for t in triples])
-        steps.append(Step(path.stem, len(triples), round(time.perf_counter() - t0, 3)))
+        steps.append(Step(query.path.stem, len(triples), round(time.perf_counter() - t0, 3)))
     return Materialised(sum(s.triples for s in steps), steps)
+
+
+def _subjects(store: Store, plans: set[NamedNode]) -> set[NamedNode]:
+    """The plans, their areas and their goals: the subjects of the facts about them."""
+    has_area, has_goal = NamedNode(PG + "hasArea"), NamedNode(PG + "hasGoal")
+    areas = {q.object for p in plans for q in store.quads_for_pattern(p, has_area, None)}
+    goals = {q.object for a in areas for q in store.quads_for_pattern(a, has_goal, None)}  # type: ignore[arg-type]
+    return plans | areas | goals  # type: ignore[return-value]
+
+
+def _facts(store: Store, plans: set[NamedNode]) -> set[Quad]:
+    """The quads of the aggregates graph about the plans, their areas and their goals."""
+    graph = NamedNode(AGGREGATES_GRAPH)
+    return {
+        q for s in _subjects(store, plans) for q in store.quads_for_pattern(s, None, None, graph)
+    }
+
+
+def realigned_plans(store: Store, links: Iterable[Quad]) -> set[NamedNode]:
+    """The plans whose facts change with these pg:alignsWith triples added or removed: those of
+    the links' source goals, for links to a goal of a national plan. The facts read pg:alignsWith
+    only towards the national outline's goals (20-national-gaps, 30-local-additions), so a link
+    between local goals (a peer link, matched again when its target goes) changes none."""
+    has_area, has_goal, level = (NamedNode(PG + n) for n in ("hasArea", "hasGoal", "level"))
+    national = NamedNode(PG + "National")
+
+    def owners(goal: NamedNode) -> set[NamedNode]:
+        areas = {q.subject for q in store.quads_for_pattern(None, has_goal, goal)}
+        return {q.subject for a in areas for q in store.quads_for_pattern(None, has_area, a)}  # type: ignore[misc,arg-type]
+
+    links = list(links)
+    targets = {q.object for q in links}
+    to_national = {
+        t
+        for t in targets
+        if any(next(iter(store.quads_for_pattern(p, level, national)), None) for p in owners(t))  # type: ignore[arg-type]
+    }
+    return {p for q in links if q.object in to_national for p in owners(q.subject)}  # type: ignore[arg-type]
+
+
+def _counts(store: Store, query: Aggregate, plans: set[NamedNode]) -> Counter[Key]:
+    """The plans' share of a counts query."""
+    share: Counter[Key] = Counter()
+    for t in _construct(store, query.path, query.for_plans(plans)):
+        share[(t.subject, t.predicate)] += int(t.object.value)
+    return share
+
+
+def share(store: Store, plans: Iterable[NamedNode], folder: Path = AGGREGATES_DIR) -> Share:
+    """What the plans hold of the aggregates graph now (call before changing their graphs)."""
+    plans = set(plans)
+    found = Share()
+    if not plans:
+        return found
+    found.facts = _facts(store, plans)
+    for query in aggregates(folder):
+        if query.kind == "counts":
+            found.counts[query.path.stem] = _counts(store, query, plans)
+    return found
+
+
+def refresh(
+    store: Store,
+    before: Share,
+    plans: Iterable[NamedNode],
+    realigned: Iterable[NamedNode] = (),
+    folder: Path = AGGREGATES_DIR,
+) -> Materialised:
+    """Bring the aggregates graph up to date after a change of some plans: `before` is what the
+    changed plans held (share), `plans` the plans now written in their place, `realigned` other
+    plans whose goals' alignments changed (their facts are recomputed, their counts kept)."""
+    graph = NamedNode(AGGREGATES_GRAPH)
+    plans = set(plans)
+    recomputed = plans | set(realigned)
+    for q in before.facts | (_facts(store, recomputed) if recomputed else set()):
+        store.remove(q)
+    steps = []
+    for query in aggregates(folder):
+        t0 = time.perf_counter()
+        if query.kind == "facts":
+            triples = (
+                _construct(store, query.path, query.for_plans(recomputed)) if recomputed else []
+            )
+            quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        else:
+            old = before.counts.get(query.path.stem, Counter())
+            quads = _recount(store, query, old, plans)
+        store.extend(quads)
+        steps.append(Step(query.path.stem, len(quads), round(time.perf_counter() - t0, 3)))
+    return Materialised(sum(s.triples for s in steps), steps)
+
+
+def _recount(
+    store: Store, query: Aggregate, before: Counter[Key], plans: set[NamedNode]
+) -> list[Quad]:
+    """A counts query's totals with the old share taken off and the plans' new share added:
+    the totals of the subjects concerned are removed from the store and returned anew."""
+    graph = NamedNode(AGGREGATES_GRAPH)
+    after = _counts(store, query, plans) if plans else Counter()
+    changed = set(before) | set(after)
+    predicates = {p for _, p in changed}
+    totals: dict[NamedNode, dict[NamedNode, int]] = {}
+    for s in {s for s, _ in changed}:
+        totals[s] = {}
+        for p in predicates:
+            for q in list(store.quads_for_pattern(s, p, None, graph)):
+                totals[s][p] = totals[s].get(p, 0) + int(q.object.value)  # type: ignore[union-attr]
+                store.remove(q)
+    for s, p in changed:
+        totals[s][p] = totals[s].get(p, 0) + after[(s, p)] - before[(s, p)]
+        if totals[s][p] < 0:
+            raise ValueError(
+                f"{query.path}: {p.value} of {s.value} would be {totals[s][p]}: the aggregates "
+                "graph does not match the plans' share of it; rebuild the store (plangraph build)"
+            )
+    return [
+        Quad(s, p, Literal(n), graph)
+        for s, values in totals.items()
+        if any(values.values())
+        for p, n in values.items()
+    ]

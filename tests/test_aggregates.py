@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad, Store
 
-from queryapi.aggregates import AGGREGATES_GRAPH, aggregate_queries, materialise
+from ontology.namespaces import PREFIXES
+from queryapi.aggregates import (
+    AGGREGATES_GRAPH,
+    aggregate_queries,
+    aggregates,
+    materialise,
+    realigned_plans,
+)
 from queryapi.search import SEARCH_FILE
 from queryapi.store import generation_dir, open_store, run_query
 from queryapi.text_search import text_search
@@ -121,6 +128,56 @@ def test_materialise_follows_a_change(store):
     assert gaps - gaps_before and not gaps_before - gaps
     assert {r[2] for r in gaps - gaps_before} == {q.object.value for q in national}
     assert rows(copy, DIRECT["national-gaps"]) == gaps
+
+
+def test_each_plans_share_adds_up_to_the_whole(store):
+    """Run for each plan alone (its #plans: lines bound), a query's facts together are the whole
+    query's, and its counts add up to the whole's totals: what an update relies on."""
+    listing = "SELECT DISTINCT ?p WHERE { ?p pg:hasArea ?a }"
+    found = store.query(listing, use_default_graph_as_union=True, prefixes=PREFIXES)
+    plans = [s["p"] for s in found]
+    assert len(plans) > 4  # the four plans, the outline and the plans Panyu quotes
+    for query in aggregates():
+        whole = Counter(construct(store, query.text))
+        parts: Counter = Counter()
+        for plan in plans:
+            one = construct(store, query.for_plans([plan]))
+            if query.kind == "facts":
+                parts.update(one)
+            else:
+                parts.update({(s, p): int(o) for s, p, o in one})
+        if query.kind == "counts":
+            whole = Counter({(s, p): int(o) for s, p, o in whole})
+        assert whole and parts == whole, query.path.name
+
+
+def test_links_between_local_goals_change_no_fact(store):
+    """Without its pg:alignsWith to goals of no national plan (peer links), the store has the
+    same aggregates: what lets an update skip the plans whose peer links it matches again."""
+    copy = Store()
+    copy.extend(list(store.quads_for_pattern(None, None, None, None)))
+    graph = NamedNode(AGGREGATES_GRAPH)
+    before = set(copy.quads_for_pattern(None, None, None, graph))
+    national = "SELECT ?n WHERE { ?o pg:level pg:National ; pg:hasArea/pg:hasGoal ?n }"
+    goals = {
+        s["n"] for s in copy.query(national, use_default_graph_as_union=True, prefixes=PREFIXES)
+    }
+    links = list(copy.quads_for_pattern(None, NamedNode(PG + "alignsWith"), None, None))
+    local = [q for q in links if q.object not in goals]
+    assert local and len(local) < len(links)
+    for q in local:
+        copy.remove(q)
+    materialise(copy)
+    assert set(copy.quads_for_pattern(None, None, None, graph)) == before
+    assert realigned_plans(copy, local) == set()
+    towards = [q for q in links if q.object in goals][:3]
+    sources = {q.subject.value.split("/area/")[0] for q in towards}
+    assert {p.value for p in realigned_plans(copy, towards)} == sources
+
+
+def construct(store: Store, text: str) -> list[tuple[str, str, str]]:
+    triples = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+    return [(t.subject.value, t.predicate.value, t.object.value) for t in triples]
 
 
 @pytest.mark.parametrize("word", ["母婴室", "孕产妇死亡率", "妇女", "宫颈癌", "不在任何规划里的词"])

@@ -4,6 +4,7 @@ must equal the full build), and through a real server that answers throughout.""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -16,10 +17,11 @@ import pytest
 from pyoxigraph import NamedNode, Store
 
 from ingest.parse import PlanError
-from ontology.dataset import ALIGNMENTS_GRAPH, pg
+from ontology.dataset import ALIGNMENTS_GRAPH, CITED_GRAPH, VOCABULARY_GRAPH, pg
 from plangraph.pipeline import build
 from plangraph.settings import Settings
 from plangraph.update import update
+from queryapi.aggregates import AGGREGATES_GRAPH
 from queryapi.search import SEARCH_FILE, search
 from queryapi.store import generation_dir, store_generation, writing
 from synth.corpus import synthesize
@@ -27,6 +29,10 @@ from tests.conftest import PLANS
 from tests.servers import BIN, plangraph_serve
 
 ALIGNMENTS = NamedNode(ALIGNMENTS_GRAPH)
+LOCAL_GOAL = "1、全县每个乡镇建成一处妇女儿童之家，配备专职社会工作者。"
+FIRST_AREA = re.compile(
+    r"\n主要目标\n(.*?)\n策略措施：\n(.*?)\n（二）", re.S
+)  # its goals, measures
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +131,59 @@ def test_updating_with_the_last_plan_gives_the_full_build(
         assert found(store, plan, q) and found(store, plan, q) == found(full, plan, q)
 
 
+def with_other_goals(document: Path) -> None:
+    """Rewrite a .txt plan in place: its first area's goals replaced by one that no national goal
+    says (its national gaps and local additions change) and that area's last measure dropped (the
+    area's measure count and the department types' totals change)."""
+    text = document.read_text(encoding="utf-8")
+    goals = FIRST_AREA.search(text)
+    assert goals, document
+    measures = [m for m in goals.group(2).split("\n") if m.strip()]
+    kept = goals.group(2).replace(measures[-1], "")
+    text = text[: goals.start(1)] + f"\n{LOCAL_GOAL}\n\n策略措施：\n{kept}" + text[goals.end(2) :]
+    document.write_text(text, encoding="utf-8")
+
+
+def aggregates_of(store: Store, plan: str) -> dict[str, set]:
+    """The aggregate facts about a plan, its areas and goals (by IRI), and the department types'."""
+    facts: dict[str, set] = {"plan": set(), "types": set()}
+    for q in graph(store, AGGREGATES_GRAPH):
+        if q.subject.value == plan or q.subject.value.startswith(plan + "/"):
+            facts["plan"].add((q.subject.value, q.predicate.value, q.object.value))
+        elif "/department-type/" in q.subject.value:
+            facts["types"].add((q.subject.value, q.predicate.value, q.object.value))
+    return facts
+
+
+def test_a_plan_with_other_goals_gives_the_full_build(settings, documents, full, corpus, tmp_path):
+    """Its goals and measures changed, a plan's national gaps, local additions, area counts and
+    share of the department-type totals follow, and the other plans whose peer links pointed
+    at its goals are matched again: the store equals the full build of the changed corpus."""
+    changed = tmp_path / "corpus"
+    shutil.copytree(corpus, changed)
+    before = opened(full)
+    doc = next(d for d in documents if d.suffix == ".txt" and FIRST_AREA.search(d.read_text()))
+    _, plan = plan_of(before, doc.name)
+    with_other_goals(changed / doc.name)
+    changed_settings = Settings.from_env(corpus=changed / "corpus.toml")
+    built = tmp_path / "built" / "store"
+    build(changed_settings, [changed / d.name for d in documents], built)
+    store = copy(full, tmp_path / "var")
+    update(changed_settings, store, [changed / doc.name])
+    want, got = opened(built), opened(store)
+    old, new = aggregates_of(before, plan), aggregates_of(want, plan)
+    for prop in ("lacksNationalGoal", "goalCount", "measureCount"):
+        assert {f for f in old["plan"] if prop in f[1]} != {f for f in new["plan"] if prop in f[1]}
+    additions = {f[0] for f in new["plan"] if f[2].endswith("#LocalAddition")}
+    assert f"{plan}/area/1/goal/1" in additions
+    assert old["types"] != new["types"]
+    assert aggregates_of(got, plan) == new
+    got_graphs, want_graphs = every_graph(got), every_graph(want)
+    for additive in (VOCABULARY_GRAPH, CITED_GRAPH):  # the dropped goals' indicators stay
+        assert got_graphs.pop(additive) >= want_graphs.pop(additive)
+    assert got_graphs == want_graphs
+
+
 def test_replacing_a_plan_by_itself_changes_nothing(settings, documents, full, tmp_path):
     store = copy(full, tmp_path / "var")
     before = store_generation(store)
@@ -164,6 +223,21 @@ def test_removing_a_plan_takes_its_graph_links_and_rows_out(settings, documents,
     assert len(others[ALIGNMENTS_GRAPH]) > 0
     update(settings, store, [doc])  # and back: its own graph is the full build's again
     assert graph(opened(store), g) == graph(want, g)
+
+
+def test_removing_the_last_plan_gives_the_build_without_it(
+    settings, documents, full, eleven, tmp_path
+):
+    """Its facts and its share of the department-type totals taken out, the aggregates are the
+    build of the other eleven's."""
+    store = copy(full, tmp_path / "var")
+    update(settings, store, remove=[documents[-1].stem])
+    got, want = opened(store), opened(eleven)
+    assert graph(got, AGGREGATES_GRAPH) == graph(want, AGGREGATES_GRAPH)
+    got_graphs, want_graphs = every_graph(got), every_graph(want)
+    for additive in (VOCABULARY_GRAPH, CITED_GRAPH):
+        assert got_graphs.pop(additive) >= want_graphs.pop(additive)
+    assert got_graphs == want_graphs
 
 
 def test_a_bad_document_changes_nothing(settings, full, tmp_path):
