@@ -9,6 +9,7 @@ import itertools
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -273,8 +274,12 @@ class DatasetBuilder:
             g.add(node, NamedNode(RDFS + "comment"), Literal(plan.comment, language="en"))
         base = node.value
         ctx = _Context(self, g, plan, document)
-        for section in plan.sections:
-            ctx.section(NamedNode(f"{base}/section/{section.key}"), node, section)
+        seen: Counter[str] = Counter()
+        for section in plan.sections:  # a notice's untitled lead and a 序言 are both preambles
+            seen[section.key] += 1
+            n = seen[section.key]
+            slug = section.key if n == 1 else f"{section.key}-{n}"
+            ctx.section(NamedNode(f"{base}/section/{slug}"), node, section)
         for area in plan.areas:
             ctx.area(NamedNode(f"{base}/area/{area.sequence}"), node, area)
         ctx.items(node, "hasKeyProject", "project", plan.key_projects)
