@@ -128,7 +128,6 @@ def main() -> None:
     from queryapi.search import SEARCH_FILE
     from queryapi.store import generation_dir, open_store, run_query
     from queryapi.text_search import text_search
-    from queryapi.workers import Job
 
     if args.store:
         store_dir, facts = args.store, {}
@@ -148,7 +147,7 @@ def main() -> None:
         """The query's text as the API runs it: a plan and a region of the corpus bound."""
         names = {p.name for p in query.parameters}
         values = {k: v for k, v in scope.items() if k in names}
-        return bound_text(Job(query.query, "", 0, substitutions=query.bind(values)))
+        return bound_text(query.query.text, query.bind(values))
 
     def sparql(text: str) -> Callable[[], int]:
         return lambda: len(

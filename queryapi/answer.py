@@ -87,10 +87,10 @@ def rdf_term(term: Term) -> NamedNode | Literal:
     return Literal(term.value)
 
 
-def substitutions(job: Job) -> dict[Variable, NamedNode | Literal]:
-    """The job's bound variables as pyoxigraph substitutions (422 for a value that is no term)."""
+def _terms(bindings: tuple[tuple[str, Term], ...]) -> dict[Variable, NamedNode | Literal]:
+    """Bound variables as pyoxigraph terms (422 for a value that is no term)."""
     try:
-        return {Variable(name): rdf_term(term) for name, term in job.substitutions}
+        return {Variable(name): rdf_term(term) for name, term in bindings}
     except ValueError as err:
         raise QueryFailed(Failure(422, "invalid-parameter", f"parameter: {err}")) from None
 
@@ -124,7 +124,7 @@ class LocalBackend:
             options["named_graphs"] = [_iri(g, "named-graph-uri") for g in job.named_graphs]
         if not (job.default_graphs or job.named_graphs or job.query.has_dataset):
             options["use_default_graph_as_union"] = True
-        query = dataclasses.replace(job.query, text=bound_text(job))
+        query = dataclasses.replace(job.query, text=bound_text(job.query.text, job.substitutions))
         try:
             native = self._native(store, query, job, options)
             if native is not None:
@@ -158,16 +158,15 @@ class LocalBackend:
         return results.native_solutions(result, job.media_type, job.max_rows)
 
 
-def bound_text(job: Job) -> str:
-    """The query text with the job's bound variables as a VALUES block of terms written by
+def bound_text(text: str, bindings: tuple[tuple[str, Term], ...]) -> str:
+    """The query text with its bound variables as a VALUES block of terms written by
     pyoxigraph (N-Triples syntax, escaped, never raw input) at the start of the outermost WHERE
     group, so the group's filters see them. Not pyoxigraph's substitutions: a remote endpoint
     takes none, and the engine evaluates a substituted variable after the joins instead of
     starting from it (a one-plan lookup took 100 s at 3,000 plans, against 30 ms as VALUES)."""
-    text = job.query.text
-    if not job.substitutions:
+    if not bindings:
         return text
-    bound = substitutions(job)
+    bound = _terms(bindings)
     names = " ".join(str(v) for v in bound)
     terms = " ".join(str(t) for t in bound.values())
     block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
@@ -192,7 +191,7 @@ class RemoteBackend:
         client = SPARQLWrapper(self.endpoint)
         prologue = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
         prologue += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-        client.setQuery(prologue + bound_text(job))
+        client.setQuery(prologue + bound_text(job.query.text, job.substitutions))
         # SPARQLWrapper guesses the form from keywords anywhere in the text, so a comment naming
         # a file "…-load.rq" made it an update (LOAD); the guard has already parsed the form.
         client.queryType = job.query.form

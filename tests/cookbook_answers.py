@@ -10,7 +10,6 @@ from pyoxigraph import Store
 from queryapi.answer import bound_text
 from queryapi.named_queries import load_query
 from queryapi.store import run_query
-from queryapi.workers import Job
 
 CHINA = "https://w3id.org/plangraph/id/region/china"
 LOOKUPS = {"goal-source"}  # one item of one plan, named by its defaults
@@ -19,7 +18,7 @@ LOOKUPS = {"goal-source"}  # one item of one plan, named by its defaults
 def answers(store: Store, path: Path, values: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The rows of a cookbook query as /api/queries runs it: parameters bound, else defaults."""
     query = load_query(path, template=True)
-    text = bound_text(Job(query.query, "", 0, substitutions=query.bind(values or {})))
+    text = bound_text(query.query.text, query.bind(values or {}))
     result = run_query(store, text)
     return [dict(zip(result.variables, r, strict=True)) for r in result.rows]
 
