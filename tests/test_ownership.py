@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plangraph.pipeline import parse_all
+from plangraph.pipeline import ownership, parse_all
 from plangraph.settings import Settings
 from tests.conftest import PLANS
 
@@ -43,3 +43,11 @@ def test_generic_actors_stay_generic(owned):
         if r.department is None
     }
     assert {"用人单位", "社会组织"} <= actors
+
+
+def test_overlapping_cue_terms_all_count():
+    """A cue term inside a longer one (民族 in 中华民族共同体意识, starting mid-term) counts too."""
+    model = ownership(Settings.from_env()).model
+    top = model.scores("推进中华民族共同体意识教育，加强民族团结", "", None, set())[0]
+    assert top.type == "ethnic_religious"
+    assert top.terms == ("中华民族共同体意识", "民族", "民族团结")
