@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.normalise import FOLD
+from ingest.normalise import fold
 
 Role = Literal["lead", "support"]
 _LEAD = ("牵头", "主责", "主办", "负责")
@@ -37,9 +37,11 @@ class FoundClause:
     units: tuple[tuple[str, Role], ...]
 
 
-def find_owner_clause(passage: str) -> FoundClause | None:
-    """The stated-owner clause ending a passage, or None when it names no owner."""
-    folded = passage.translate(FOLD).rstrip()
+def find_owner_clause(passage: str, folded: str | None = None) -> FoundClause | None:
+    """The stated-owner clause ending a passage, or None when it names no owner.
+
+    `folded` is the passage already folded (fold), when the caller has it: folding is costly."""
+    folded = (fold(passage) if folded is None else folded).rstrip()
     for pattern in (_PAREN, _LINE):
         m = pattern.search(folded)
         if m is None:

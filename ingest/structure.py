@@ -27,7 +27,7 @@ from ingest.model import (
     Span,
     Target,
 )
-from ingest.normalise import FOLD, Cleaned, ends_sentence
+from ingest.normalise import Cleaned, ends_sentence, fold
 from ingest.targets import find_targets
 
 CN_NUM = "一二三四五六七八九十"
@@ -51,6 +51,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 PERIOD = re.compile(r"[(（]\s*(\d{4})\s*[—–\-－~至]+\s*(\d{4})\s*年?\s*[)）]")
 LEAD_END = re.compile(r"[。;；!！?？]")
+_NEWLINE = re.compile("\n")
 
 PART_KINDS = (
     ("areas", ("发展领域", "主要目标和策略措施")),
@@ -108,7 +109,8 @@ class PlanReader:
         self.source = source
         self.clean = clean
         self.meta = meta
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(source.text) if c == "\n"]
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(source.text)]
+        self._folded = clean.folded
 
     # --- provenance -----------------------------------------------------------------------
     def span(self, start: int, end: int) -> Span:
@@ -204,7 +206,7 @@ class PlanReader:
     def _metadata(self, front: list[Line]) -> Plan:
         meta = self.meta
         title = meta.get("title") or self._title(front)
-        period = PERIOD.search(title.translate(FOLD))
+        period = PERIOD.search(fold(title))
         plan = Plan(
             key=meta["key"],
             source=self.source.name,
@@ -233,11 +235,11 @@ class PlanReader:
             flat = _flat(line.text)
             if not _title_like(flat):
                 continue
-            if not PERIOD.search(flat.translate(FOLD)) and i + 1 < len(front):
+            if not PERIOD.search(fold(flat)) and i + 1 < len(front):
                 after = _flat(front[i + 1].text)
                 if len(flat + after) <= _TITLE_MAX and not _SENTENCE.search(after):
                     flat += after
-            if PERIOD.search(flat.translate(FOLD)):
+            if PERIOD.search(fold(flat)):
                 return canonical_title(flat)
         where = self.span(front[0].start, front[0].end).line if front else 1
         raise PlanError(
@@ -265,8 +267,7 @@ class PlanReader:
             elif groups:
                 groups[-1][1].append(line)
         for heading, lines in groups:
-            folded = heading.text.translate(FOLD)
-            m = SUBHEADING.match(folded) or DUN_HEADING.match(folded)
+            m = SUBHEADING.match(heading.folded) or DUN_HEADING.match(heading.folded)
             title = m.group("rest").rstrip("。.")  # type: ignore[union-attr]
             key = next((k for k, word in SECTION_KEYS if word in title), "other")
             section = self._section(key, title, [heading, *lines])
@@ -332,7 +333,7 @@ class PlanReader:
             )
             body_end = end
             if kind in ("goal", "measure"):
-                clause = find_owner_clause(self.clean.text.text[start:end])
+                clause = find_owner_clause(self.clean.text.text[start:end], self._folded[start:end])
                 if clause is not None:
                     body_end = start + clause.start
                     item.owner_clause = OwnerClause(
@@ -347,9 +348,10 @@ class PlanReader:
         return items
 
     def _targets(self, start: int, end: int, year: int) -> list[Target]:
-        passage = self.clean.text.text[start:end]
+        passage, folded = self.clean.text.text[start:end], self._folded[start:end]
         return [
-            t.target(self.span(start + t.start, start + t.end)) for t in find_targets(passage, year)
+            t.target(self.span(start + t.start, start + t.end))
+            for t in find_targets(passage, year, folded)
         ]
 
     def _citations(self, start: int, end: int) -> list[Citation]:
@@ -399,9 +401,8 @@ def _area_heading(line: Line) -> tuple[str, str, str] | None:
     """(style, printed number, title) of a line that heads an area, else None."""
     if len(line.text) > 30 or "。" in line.text[:-1]:
         return None
-    folded = line.text.translate(FOLD)
     for style, pattern in (("paren", SUBHEADING), ("dun", DUN_HEADING), ("bare", AREA_BARE)):
-        m = pattern.match(folded)
+        m = pattern.match(line.folded)
         if m:
             title = m.group("rest").rstrip("。.").strip()
             if GOALS_LABEL.match(title) or MEASURES_LABEL.match(title):

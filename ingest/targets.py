@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ingest.model import Comparator, Span, Target
-from ingest.normalise import FOLD
+from ingest.normalise import fold
 
 _VERB_COMPARATOR: dict[str, Comparator] = {
     **dict.fromkeys(
@@ -52,8 +52,9 @@ VERB_FIRST = re.compile(
     rf"(?P<verb>{_verbs})\s*(?:[^,.;:，。；：\d]{{1,12}}的)?\s*{_num}"
     rf"(?P<unit>/\s*10\s*万|{_units}){_qual}"
 )
+_object_verbs = "设立|建立|建成|建设|配备|培育|打造|创建|新增|建有"
 OBJECT_AFTER = re.compile(
-    r"(?P<pre>(?:至少|各)*)(?P<verb>设立|建立|建成|建设|配备|培育|打造|创建|新增|建有)\s*(?P<pre2>至少)?"
+    rf"(?P<pre>(?:至少|各)*)(?P<verb>{_object_verbs})\s*(?P<pre2>至少)?"
     rf"\s*(?P<num>\d+|[{_CN_DIGITS}])\s*(?P<unit>{_counts})(?P<qual>及以上|以上)?"
     r"(?P<obj>[^,.;:，。；：]{2,20})"
 )
@@ -61,6 +62,10 @@ NO_VERB = re.compile(
     rf"(?P<ind>[\u4e00-\u9fff（）()]{{2,30}}?(?:率|比例|比重|户|村|家))\s*{_num}"
     rf"(?P<unit>%|‰)?{_qual}"
 )
+# What a passage must hold for the patterns to match: a figure (VERB_FIRST, NO_VERB), a verb
+# (OBJECT_AFTER). Checked first because the patterns are slow to fail on a long passage.
+_DIGIT = re.compile(r"\d")
+_OBJECT_VERB = re.compile(_object_verbs)
 # A line break is a clause break unless it falls between two ideographs (参保\n率: a wrapped word).
 _CLAUSE_BREAK = re.compile(r"[,.;:!?，。；：！？]|(?<![\u4e00-\u9fff])\n|\n(?![\u4e00-\u9fff])")
 _SENTENCE_BREAK = re.compile(r"[.;!?\n。；！？]")
@@ -104,12 +109,16 @@ class FoundTarget:
         )
 
 
-def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
-    """Every quantitative target stated in a passage, in order."""
-    folded = passage.translate(FOLD)
+def find_targets(passage: str, default_year: int, folded: str | None = None) -> list[FoundTarget]:
+    """Every quantitative target stated in a passage, in order.
+
+    `folded` is the passage already folded (fold), when the caller has it: folding is costly."""
+    folded = fold(passage) if folded is None else folded
     found: list[FoundTarget] = []
     taken: list[tuple[int, int]] = []
-    for m in VERB_FIRST.finditer(folded):
+    # Most passages state no number: the patterns that need a figure are not tried on them.
+    figures = _DIGIT.search(folded) is not None
+    for m in VERB_FIRST.finditer(folded) if figures else ():
         unit = _unit(m.group("unit"))
         if m.group("verb") in _WEAK_VERBS and unit not in _RATE_UNITS:
             continue
@@ -119,7 +128,7 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
         stated, end, qual = _verb_values(passage, folded, m, start, unit)
         comparator = _QUALIFIER.get(qual) or _VERB_COMPARATOR[m.group("verb")]
         _add(found, taken, passage, folded, stated, m, comparator, start, default_year, end)
-    for m in OBJECT_AFTER.finditer(folded):
+    for m in OBJECT_AFTER.finditer(folded) if _OBJECT_VERB.search(folded) else ():
         obj = _OBJECT_END.sub("", m.group("obj"))
         at_least = m.group("qual") or "至少" in m.group("pre") or m.group("pre2")
         end = m.start("obj") + len(obj)
@@ -135,7 +144,7 @@ def find_targets(passage: str, default_year: int) -> list[FoundTarget]:
             default_year,
             end,
         )
-    for m in NO_VERB.finditer(folded):
+    for m in NO_VERB.finditer(folded) if figures else ():
         unit = m.group("unit") or (
             m.group("ind")[-1] if m.group("ind")[-1] in _COUNT_UNITS else None
         )

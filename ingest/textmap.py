@@ -18,8 +18,7 @@ class TextMap:
     @classmethod
     def identity(cls, text: str) -> TextMap:
         """The original text mapped onto itself."""
-        idx = tuple(range(len(text)))
-        return cls(text, idx, tuple(i + 1 for i in idx))
+        return cls(text, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """Map a clean [start, end) back to original offsets."""
