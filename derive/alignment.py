@@ -456,25 +456,30 @@ def align(
     footnotes = footnoted(by_ref, quoted_goals, titles)
     out.links += footnotes
     indexes = {q.title: UpstreamIndex(goals[q.title]) for q in [*quoted, *context]}
+    quoted_for = {a.source for a in footnotes}
+    footnotes_of: dict[str, list[Alignment]] = defaultdict(list)
+    for a in footnotes:
+        footnotes_of[a.source.plan].append(a)
     for plan in local:
         cited = sorted({canonical_title(c.title) for c in plan.citations} & indexes.keys())
-        quoted_for = {a.source for a in footnotes}
+        new: list[Alignment] = []  # this plan's links, added to out.links in this order
         for title in cited:  # a plan it cites that footnotes quote: align with its known goals
             mine = [g for g in goals[plan.title] if g.ref not in quoted_for]
-            links, _ = align_to(mine, indexes[title], {})
-            out.links += links
+            new += align_to(mine, indexes[title], {})[0]
         links, missing = align_to(goals[plan.title], national, said)
-        out.links += links
+        new += links
         to_quoted = defaultdict(list)
-        for link in out.links:
-            if link.source.plan == plan.title and link.target.plan in indexes:
+        for link in [*footnotes_of[plan.title], *new]:
+            if link.target.plan in indexes:
                 to_quoted[link.source].append(link)
         for ref in missing:
             if ref in said:  # a footnote says the national outline has no such goal
                 continue
-            via = through(by_ref[ref], to_quoted.get(ref, []), up, national)
-            out.links += via
-        found = {a.source for a in out.links if a.target.plan == upstream.title}
+            new += through(by_ref[ref], to_quoted.get(ref, []), up, national)
+        out.links += new
+        found = {
+            a.source for a in [*footnotes_of[plan.title], *new] if a.target.plan == upstream.title
+        }
         left = [ref for ref in missing if ref not in found]
         out.additions += left
         additions += [by_ref[ref] for ref in left]

@@ -383,14 +383,29 @@ def serve(
 
 @main.command()
 @STORE_OPTION
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Validate the whole store again instead of reading the verdict its build recorded.",
+)
 @click.pass_obj
-def validate(settings: Settings, store: Path | None) -> None:
-    """Validate the store against the SHACL shapes (exit 0 conforms, 1 violations, 2 error)."""
-    from queryapi.store import StoreError, open_store
-    from queryapi.validation import validate_store
+def validate(settings: Settings, store: Path | None, full: bool) -> None:
+    """Validate the store against the SHACL shapes (exit 0 conforms, 1 violations, 2 error).
 
+    A build validates as it goes and records its verdict beside the store; this prints that
+    verdict. After `build --update` (which drops it) or with --full, the whole store is validated."""
+    from queryapi.store import StoreError, generation_dir, open_store
+    from queryapi.validation import VALIDATION_FILE, recorded_report, validate_store
+
+    path = store or settings.store
     try:
-        report = validate_store(open_store(store or settings.store))
+        opened = open_store(path)
+        generation = generation_dir(path)
+        report = (
+            None if full or generation is None else recorded_report(generation / VALIDATION_FILE)
+        )
+        if report is None:
+            report = validate_store(opened)
     except StoreError as err:
         fail(str(err))
     click.echo(report.text)

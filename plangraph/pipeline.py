@@ -13,7 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import RdfFormat, Store, serialize
 
 from derive import derive
 from derive.alignment import Alignments, GoalRef, Quoting, UpstreamNote, align
@@ -30,7 +30,11 @@ from ingest.upstream import read_outline
 from ontology.dataset import Dataset, DatasetBuilder, GraphFiles, PlanGraph, build_dataset
 from plangraph.peers import PEERS_FILE, peer_state, save_peers
 from plangraph.settings import Settings
+from queryapi.aggregates import PlanShare, Shares, materialise, plan_share, plans_with_areas
+from queryapi.search import SEARCH_FILE, IndexWriter, index_rows_of
 from queryapi.store import BuildReport, new_store, writing
+from queryapi.validation import VALIDATION_FILE, Violation, save_report
+from queryapi.validation_parts import PlanVerdict, validate_plan, validate_rest
 
 
 @dataclass(frozen=True)
@@ -177,12 +181,37 @@ def dataset_for(settings: Settings, docs: list[ParsedDocument]) -> Dataset:
 
 
 @dataclass(frozen=True)
+class PlanChecks:
+    """What a build process derives from one plan's graph alone, while it has it: its rows of
+    the search index, its share of the aggregates and its validation results."""
+
+    plans: list[str]  # the IRIs of the plans with areas in it (the plan itself)
+    rows: list[tuple[str, ...]]
+    share: PlanShare
+    verdict: PlanVerdict
+
+
+def plan_checks(graph: PlanGraph) -> PlanChecks:
+    """Ask the plan's graph (with its part of the shared graphs) in a store of its own."""
+    store = Store()
+    store.load(graph.data, format=graph.format)
+    store.load(graph.shared, format=RdfFormat.N_QUADS)
+    return PlanChecks(
+        sorted(p.value for p in plans_with_areas(store)),
+        index_rows_of(store),
+        plan_share(store),
+        validate_plan(store, graph.iri),
+    )
+
+
+@dataclass(frozen=True)
 class _Part:
     """A document as a build process hands it back: what it was and its graph, as bytes."""
 
     plan: BuiltPlan
     graph: PlanGraph
     alignment: AlignmentInput
+    checks: PlanChecks | None  # for a build into a store
 
 
 @dataclass(frozen=True)
@@ -192,11 +221,13 @@ class _Builder:
     corpus: list[CorpusEntry]
     own: Ownership
     sort: bool  # sorted TriG for graphs/, else N-Quads for the store only
+    check: bool  # PlanChecks too: the build writes a store
 
     def part(self, doc: ParsedDocument) -> _Part:
         graph = DatasetBuilder(self.corpus, self.own.registry).plan_graph(doc, self.sort)
         built = BuiltPlan(doc.plan.key, doc.plan.source, doc.plan.warnings)
-        return _Part(built, graph, alignment_input(doc))
+        checks = plan_checks(graph) if self.check else None
+        return _Part(built, graph, alignment_input(doc), checks)
 
     def document(self, path: Path) -> _Part:
         doc = parse_document(path, self.corpus)
@@ -262,8 +293,10 @@ def build(
 
     Documents are parsed and turned into their plan graphs by settings.jobs processes, in
     document order, and each graph goes to the store and graphs/ as it comes: only the shared
-    graphs (regions, indicators, cited works, departments) are held until the end. A bad
-    document raises PlanError and leaves the store and graphs/ as they were.
+    graphs (regions, indicators, cited works, departments) are held until the end. Each process
+    also hands back what it found of its plan's graph (PlanChecks), so the search index, the
+    aggregates and the verdict (validation.json beside the store) need no pass over the
+    whole store. A bad document raises PlanError and leaves the store and graphs/ as they were.
 
     With a store, the store's writer lock is held from the start, so a second build into the
     same store fails at once (StoreBusy) instead of racing this one."""
@@ -271,29 +304,40 @@ def build(
         corpus = load_corpus(settings.corpus)
         sources = paths or [e.path for e in corpus]
         own = ownership(settings)
-        builder = _Builder(corpus, own, sort=graphs is not None)
+        builder = _Builder(corpus, own, sort=graphs is not None, check=store is not None)
         shared = DatasetBuilder(corpus, own.registry)
         jobs = settings.jobs or os.cpu_count() or 1
         plans: list[BuiltPlan] = []
+        checked: _Checked | None = None
+
+        def finish(built: Store, generation: Path) -> None:
+            assert checked is not None
+            checked.finish(built, generation)
+
         with (
             _parts(builder, sources, jobs) as parts,
-            new_store(store) if store else contextlib.nullcontext() as load,
+            new_store(store, finish) if store else contextlib.nullcontext() as load,
             GraphFiles(graphs) if graphs else contextlib.nullcontext() as files,
         ):
+            if load and load.generation:
+                checked = _Checked(IndexWriter(load.generation / SEARCH_FILE))
 
-            def take(graph: PlanGraph) -> None:
+            def take(part: _Part) -> None:
+                graph = part.graph
                 shared.merge(graph)
                 if files:
                     files.add(graph.iri, graph.data)
                 if load:
                     load.add(graph.data, graph.format)
+                if checked and part.checks:
+                    checked.add(graph.iri, part.checks)
 
             outline = upstream_all(settings)
             for doc in outline:
-                take(builder.part(doc).graph)
+                take(builder.part(doc))
             inputs: list[AlignmentInput] = []
             for part in parts:
-                take(part.graph)
+                take(part)
                 plans.append(part.plan)
                 inputs.append(part.alignment)
                 if progress:
@@ -316,3 +360,36 @@ def build(
             if files:
                 files.add_dataset(dataset)
     return BuildResult(plans, load.report if load else None, files.written if files else [])
+
+
+@dataclass
+class _Checked:
+    """The plans' checks as a build receives them, and what it makes of them once the store
+    is loaded: the search index, the aggregates graph and the recorded verdict."""
+
+    index: IndexWriter
+    shares: Shares = dataclasses.field(default_factory=Shares)
+    graphs: set[str] = dataclasses.field(default_factory=set)
+    typed: list[bytes] = dataclasses.field(default_factory=list)
+    results: list[Violation] = dataclasses.field(default_factory=list)
+    undecided: list[str] = dataclasses.field(default_factory=list)
+
+    def add(self, graph: str, checks: PlanChecks) -> None:
+        """Take in one plan's checks (its rows go into the index at once)."""
+        self.index.add(checks.rows)
+        self.shares.add(checks.plans, checks.share)
+        self.graphs.add(graph)
+        self.typed.append(checks.verdict.typed)
+        self.results.extend(checks.verdict.results)
+        self.undecided.extend(checks.verdict.undecided)
+
+    def finish(self, store: Store, generation: Path) -> None:
+        """Derive from the loaded store what the plans' checks leave to do, and record it."""
+        materialise(store, shares=self.shares)
+        store.flush()
+        others = sorted({p.value for p in plans_with_areas(store)} - self.shares.plans)
+        if others:  # the upstream plans the build made itself (quoted in footnotes)
+            self.index.add(index_rows_of(store, others))
+        self.index.close()
+        report = validate_rest(store, self.graphs, self.typed, self.results, self.undecided)
+        save_report(report, generation / VALIDATION_FILE)

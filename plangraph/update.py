@@ -70,6 +70,7 @@ from queryapi.aggregates import (
 )
 from queryapi.search import SEARCH_FILE, delta_path, update_index
 from queryapi.store import StoreEdit, StoreError, next_generation, writing
+from queryapi.validation import VALIDATION_FILE
 
 ALIGNMENTS = NamedNode(ALIGNMENTS_GRAPH)
 CITED = NamedNode(CITED_GRAPH)
@@ -211,12 +212,13 @@ def update(
     with writing(store_dir):
         corpus = load_corpus(settings.corpus)
         own = ownership(settings)
-        builder = _Builder(corpus, own, sort=False)
+        builder = _Builder(corpus, own, sort=False, check=False)
         parts: list[_Part] = [builder.document(p) for p in paths]
         outline = upstream_all(settings)[0].plan if parts else None
         t = _step(seconds, "parse", t)
         with next_generation(store_dir) as edit:
             t = _step(seconds, "copy", t)
+            (edit.generation / VALIDATION_FILE).unlink(missing_ok=True)  # `validate` goes whole
             changed = _change(edit, corpus, own, parts, outline, paths, remove, seconds, store_dir)
             t = time.perf_counter()
         _step(seconds, "swap", t)

@@ -19,6 +19,10 @@ An update changes a few plans, so it recomputes only theirs (`share` before the 
 - counts: totals over every plan (integers per subject). For given plans the query gives their
   share, which is taken off the totals before the change and added after it; a subject whose
   counts all come to 0 has none, as in the whole query's GROUP BY.
+
+A query marked `# built: per plan` reads nothing but one plan's own graph (and what that plan
+adds to the shared graphs), so a build's workers ask it of each plan's graph alone (`plan_share`)
+and the build adds up the answers (`Shares`) instead of asking it of the whole store.
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
 
 from ontology.namespaces import PG, PGID, PREFIXES
 
 AGGREGATES_GRAPH = PGID + "graph/aggregates"
 AGGREGATES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "aggregates"
 PLANS_MARK = "#plans:"
+PER_PLAN_MARK = "# built: per plan"
 KINDS = ("facts", "counts")
 
 Key = tuple[NamedNode, NamedNode]  # (subject, predicate) of a count
@@ -65,6 +70,7 @@ class Aggregate:
     path: Path
     text: str
     kind: str  # "facts" or "counts"
+    per_plan: bool  # marked `# built: per plan`: asked of each plan's graph alone in a build
 
     def for_plans(self, plans: Iterable[NamedNode]) -> str:
         """The query restricted to the plans: each `#plans:` line bound to them."""
@@ -107,7 +113,8 @@ def aggregates(folder: Path = AGGREGATES_DIR) -> list[Aggregate]:
             )
         if PLANS_MARK not in text:
             raise ValueError(f"{path}: no '{PLANS_MARK}' line, where an update binds ?p")
-        found.append(Aggregate(path, text, kinds[0]))
+        per_plan = any(line.strip() == PER_PLAN_MARK for line in text.splitlines())
+        found.append(Aggregate(path, text, kinds[0], per_plan))
     return found
 
 
@@ -118,18 +125,92 @@ def _construct(store: Store, path: Path, text: str) -> list:
         raise SyntaxError(f"{path}: {err}") from None
 
 
-def materialise(store: Store, folder: Path = AGGREGATES_DIR) -> Materialised:
-    """Recompute the aggregates graph from the rest of the store, replacing what was there."""
+@dataclass(frozen=True)
+class PlanShare:
+    """One plan's answers to the per-plan queries, from its graph alone (in a build worker, so
+    plain data that crosses processes), by query name: each facts query's triples as
+    N-Triples, and its share of each counts query's totals as (subject, predicate IRI) → count."""
+
+    facts: dict[str, bytes]
+    counts: dict[str, dict[tuple[str, str], int]]
+
+
+def plan_share(store: Store, folder: Path = AGGREGATES_DIR) -> PlanShare:
+    """The per-plan queries asked of a store holding one plan's graph (and its shared part)."""
+    share = PlanShare({}, {})
+    for query in aggregates(folder):
+        if not query.per_plan:
+            continue
+        triples = _construct(store, query.path, query.text)
+        if query.kind == "facts":
+            share.facts[query.path.stem] = serialize(triples, format=RdfFormat.N_TRIPLES)
+        else:
+            share.counts[query.path.stem] = {
+                (t.subject.value, t.predicate.value): int(t.object.value) for t in triples
+            }
+    return share
+
+
+@dataclass
+class Shares:
+    """The plans' shares added up as a build receives them, for materialise to write."""
+
+    plans: set[str] = field(default_factory=set)  # the IRIs of the plans whose shares these are
+    facts: dict[str, list[bytes]] = field(default_factory=dict)
+    counts: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+
+    def add(self, plans: Iterable[str], share: PlanShare) -> None:
+        """Take in one plan's share (the plans with areas whose share it is: that one plan)."""
+        self.plans.update(plans)
+        for name, data in share.facts.items():
+            self.facts.setdefault(name, []).append(data)
+        for name, values in share.counts.items():
+            self.counts.setdefault(name, Counter()).update(values)
+
+
+def materialise(
+    store: Store, folder: Path = AGGREGATES_DIR, shares: Shares | None = None
+) -> Materialised:
+    """Recompute the aggregates graph from the rest of the store, replacing what was there.
+
+    With the plans' shares, a per-plan query is asked only of the plans without one (the
+    upstream plans a build makes itself), and its answer is added to the shares."""
     graph = NamedNode(AGGREGATES_GRAPH)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
+    shares = shares or Shares()
+    others = (
+        plans_with_areas(store) - {NamedNode(p) for p in shares.plans} if shares.plans else set()
+    )
     steps = []
     for query in aggregates(folder):
         t0 = time.perf_counter()
-        triples = _construct(store, query.path, query.text)
-        store.extend([Quad(t.subject, t.predicate, t.object, graph) for t in triples])
-        steps.append(Step(query.path.stem, len(triples), round(time.perf_counter() - t0, 3)))
+        if not (query.per_plan and shares.plans):
+            quads = _in_graph(_construct(store, query.path, query.text))
+        elif query.kind == "facts":
+            given = shares.facts.get(query.path.stem, [])
+            quads = _in_graph(parse(b"".join(given), format=RdfFormat.N_TRIPLES))
+            if others:
+                quads += _in_graph(_construct(store, query.path, query.for_plans(others)))
+        else:
+            totals = _counts(store, query, others) if others else Counter()
+            for (s, p), n in shares.counts.get(query.path.stem, Counter()).items():
+                totals[(NamedNode(s), NamedNode(p))] += n
+            quads = [Quad(s, p, Literal(n), graph) for (s, p), n in sorted(totals.items(), key=str)]
+        store.extend(quads)
+        steps.append(Step(query.path.stem, len(quads), round(time.perf_counter() - t0, 3)))
     return Materialised(sum(s.triples for s in steps), steps)
+
+
+def _in_graph(triples: Iterable) -> list[Quad]:
+    graph = NamedNode(AGGREGATES_GRAPH)
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def plans_with_areas(store: Store) -> set[NamedNode]:
+    """The plans that have areas: those the per-plan queries are about."""
+    has_area = NamedNode(PG + "hasArea")
+    return {q.subject for q in store.quads_for_pattern(None, has_area, None)}  # type: ignore[misc]
 
 
 def _subjects(store: Store, plans: set[NamedNode]) -> set[NamedNode]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from ontology.namespaces import PREFIXES
+from queryapi.background import Background
 
 SEARCH_FILE = "search.sqlite"
 MAX_TERMS = 8
@@ -70,8 +71,9 @@ COLUMNS = ("iri", "kind", "plan", "planTitle", "label", "text", "line")
 INSERT = "INSERT INTO items (iri, kind, plan, plan_title, label, text, line) VALUES (?,?,?,?,?,?,?)"
 
 
-def _rows(store: Store, plans: list[str] | None = None) -> list[tuple[str, ...]]:
-    """The index rows of the store's goals, measures and key projects (of the given plans)."""
+def index_rows_of(store: Store, plans: list[str] | None = None) -> list[tuple[str, ...]]:
+    """The index rows of the store's goals, measures and key projects (of the given plans), by
+    IRI: a build's workers ask it of each plan's graph alone, an update of the store."""
     query = INDEX_QUERY
     if plans is not None:
         values = " ".join(f"<{p}>" for p in plans)
@@ -88,16 +90,55 @@ SCHEMA = (
 )
 
 
+class IndexWriter:
+    """A new search index being written, rows as they come (a build adds each plan's rows as
+    its worker hands them over), a batch at a time by a thread of its own (SQLite releases the
+    GIL while FTS5 tokenises), optimised and closed by `close`; a fresh file each time."""
+
+    BATCH_ROWS = 50_000  # rows per transaction: each adds an FTS5 segment, merged as they grow
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self._waiting: list[tuple[str, ...]] = []
+        self._db: sqlite3.Connection | None = None
+        self._inserting: Background[list[tuple[str, ...]]] = Background(self._insert, "index")
+
+    def add(self, rows: list[tuple[str, ...]]) -> None:
+        """Queue rows (as index_rows_of gives them), inserted a batch at a time."""
+        self._waiting.extend(rows)
+        self.rows += len(rows)
+        if len(self._waiting) >= self.BATCH_ROWS:
+            self._inserting.put(self._waiting)
+            self._waiting = []
+
+    def _insert(self, rows: list[tuple[str, ...]]) -> None:
+        if self._db is None:  # no journal: a failed build deletes the whole generation
+            self.path.unlink(missing_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=OFF")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute(SCHEMA.format(db=""))
+        with self._db:
+            self._db.executemany(INSERT, rows)
+
+    def close(self) -> int:
+        """Insert what waits, merge the index's segments into one and close it; the rows."""
+        self._inserting.put(self._waiting)
+        self._waiting = []
+        self._inserting.close()
+        assert self._db is not None
+        with self._db:
+            self._db.execute("INSERT INTO items(items) VALUES('optimize')")
+        self._db.close()
+        return self.rows
+
+
 def build_index(store: Store, path: Path) -> int:
     """Write the search index of the store's goals, measures and key projects; their count."""
-    rows = _rows(store)
-    path.unlink(missing_ok=True)
-    with sqlite3.connect(path) as db:
-        db.execute(SCHEMA.format(db=""))
-        db.executemany(INSERT, rows)
-        db.execute("INSERT INTO items(items) VALUES('optimize')")
-    db.close()
-    return len(rows)
+    index = IndexWriter(path)
+    index.add(index_rows_of(store))
+    return index.close()
 
 
 def delta_path(path: Path) -> Path:
@@ -110,7 +151,7 @@ def update_index(store: Store, path: Path, removed: list[str], added: list[str])
     rows of the index are dropped (table `dropped`) and the added plans' rows, read from the
     store, go into the delta's own items; the index itself is never written after the build,
     so a store generation's copy can share it by a hard link. The count of rows added."""
-    rows = _rows(store, added) if added else []
+    rows = index_rows_of(store, added) if added else []
     with sqlite3.connect(delta_path(path)) as db:
         db.execute(SCHEMA.format(db=""))
         db.execute("CREATE TABLE IF NOT EXISTS dropped (plan TEXT PRIMARY KEY)")

@@ -22,11 +22,10 @@ import contextlib
 import fcntl
 import io
 import os
-import queue
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +39,7 @@ from pyoxigraph import (
 )
 
 from ontology.namespaces import PREFIXES
+from queryapi.background import Background
 
 if TYPE_CHECKING:
     from ontology.dataset import Dataset
@@ -210,22 +210,9 @@ class StoreLoad:
         self._batch: list[bytes] = []
         self._format: RdfFormat | None = None
         self._size = 0
-        self._jobs: queue.Queue[tuple[bytes, RdfFormat] | None] = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="store-load", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            if self._error is None:
-                try:
-                    self.store.bulk_load(job[0], format=job[1])
-                except BaseException as err:  # handed to the build's thread by _check
-                    self._error = err
-
-    def _check(self) -> None:
-        if self._error is not None:
-            raise self._error
+        self._loading: Background[tuple[bytes, RdfFormat]] = Background(
+            lambda job: self.store.bulk_load(job[0], format=job[1]), "store-load"
+        )
 
     def add(self, data: bytes, fmt: RdfFormat) -> None:
         """Queue a serialised graph (N-Quads or TriG); loaded when the batch is full."""
@@ -239,27 +226,37 @@ class StoreLoad:
 
     def flush(self) -> None:
         """Hand what is queued to the loading thread (waits while it loads the last batch)."""
-        self._check()
         if self._batch and self._format is not None:
-            self._jobs.put((b"\n".join(self._batch), self._format))
+            self._loading.put((b"\n".join(self._batch), self._format))
         self._batch, self._format, self._size = [], None, 0
 
     def close(self) -> None:
         """Load what is left and wait for the loading thread; raises what it raised."""
-        self._batch = [] if self._error else self._batch
         try:
             self.flush()
         finally:
-            self._jobs.put(None)
-            self._thread.join()
-        self._check()
+            self._loading.close()
+
+
+Finish = Callable[[Store, Path], None]  # what is derived from a loaded store, beside it
+
+
+def derive_whole(store: Store, generation: Path) -> None:
+    """The aggregates graph and the search index, from the whole loaded store."""
+    from queryapi.aggregates import materialise
+    from queryapi.search import SEARCH_FILE, build_index
+
+    materialise(store)
+    store.flush()
+    build_index(store, generation / SEARCH_FILE)
 
 
 @contextlib.contextmanager
-def new_store(store_dir: Path) -> Iterator[StoreLoad]:
+def new_store(store_dir: Path, finish: Finish = derive_whole) -> Iterator[StoreLoad]:
     """A fresh generation to fill in the block, swapped in atomically when the block ends
     (under the writer lock) and deleted when it raises, so a failed build changes nothing;
-    load.report says what it holds once the block has ended."""
+    `finish` derives what the generation holds beside the loaded graphs (derive_whole: the
+    aggregates and the search index). load.report says what it holds once the block has ended."""
     store_dir = store_dir.absolute()
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     with writing(store_dir):
@@ -270,13 +267,8 @@ def new_store(store_dir: Path) -> Iterator[StoreLoad]:
                 yield load
             finally:
                 load.close()
-            from queryapi.aggregates import materialise
-
-            materialise(load.store)  # the aggregates graph, from what was just loaded
+            finish(load.store, generation)
             load.store.flush()
-            from queryapi.search import SEARCH_FILE, build_index
-
-            build_index(load.store, generation / SEARCH_FILE)
             graphs = sum(1 for _ in load.store.named_graphs())
             quads = len(load.store)
         except BaseException:

@@ -8,6 +8,8 @@ tests/test_ontology.py checks the two agree, benchmarks/validation.py times both
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,10 +20,11 @@ import rdflib
 import shacl
 from pyoxigraph import RdfFormat, Store, Triple, parse, serialize
 
-from ontology import ONTOLOGY, SHAPES
+from ontology import AREAS, ONTOLOGY, SHAPES
 from queryapi.store import StoreError
 
 SH = "http://www.w3.org/ns/shacl#"
+VALIDATION_FILE = "validation.json"  # the build's verdict, beside the store in its generation
 PREFIXES = {
     "pg": "https://w3id.org/plangraph/ontology#",
     "pgs": "https://w3id.org/plangraph/shapes#",
@@ -76,10 +79,12 @@ def compiled_shapes() -> shacl.Shapes:
 
 @cache
 def ontology_ntriples() -> str:
-    """The ontology as N-Triples (it has no blank nodes), for rdfs:subClassOf behind sh:class."""
-    return serialize(
-        parse(path=str(ONTOLOGY), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES
-    ).decode()
+    """The ontology and the area concepts as N-Triples (they have no blank nodes), as the store's
+    ontology graph holds them: rdfs:subClassOf behind sh:class, the pg:AreaType of each area."""
+    return "".join(
+        serialize(parse(path=str(p), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES).decode()
+        for p in (ONTOLOGY, AREAS)
+    )
 
 
 def short(term: str | None) -> str | None:
@@ -172,3 +177,23 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
 def validate_store(store: Store) -> ValidationReport:
     """Validate everything in the store as one graph (the union of its named graphs)."""
     return validate_triples(q.triple for q in store.quads_for_pattern(None, None, None, None))
+
+
+def save_report(report: ValidationReport, path: Path) -> None:
+    """Record a verdict (a build records its store's, in the store's generation)."""
+    results = [dataclasses.asdict(r) for r in report.results]
+    data = {"conforms": report.conforms, "results": results}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def recorded_report(path: Path) -> ValidationReport | None:
+    """The verdict recorded at path, or None when there is none (an update removes it)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        results = tuple(Violation(**r) for r in data["results"])
+        conforms = bool(data["conforms"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError) as err:
+        raise ValidationError(f"{path}: not a recorded verdict ({err}); run with --full") from err
+    return ValidationReport(conforms, len(results), render(conforms, results), results)

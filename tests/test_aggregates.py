@@ -130,6 +130,23 @@ def test_materialise_follows_a_change(store):
     assert rows(copy, DIRECT["national-gaps"]) == gaps
 
 
+def test_a_builds_shares_make_the_whole_aggregates(store):
+    """The build asks the per-plan queries of each plan's graph in its worker and adds up the
+    answers (`# built: per plan`): the graph it writes is the one the whole queries give."""
+    graph = NamedNode(AGGREGATES_GRAPH)
+    built = set(store.quads_for_pattern(None, None, None, graph))
+    copy = Store()
+    copy.extend(list(store.quads_for_pattern(None, None, None, None)))
+    materialise(copy)
+    assert {q.subject for q in built if "area/" in q.subject.value}  # area counts, per plan
+    assert set(copy.quads_for_pattern(None, None, None, graph)) == built
+    assert [q.path.stem for q in aggregates() if q.per_plan] == [
+        "10-local-plans",
+        "40-area-counts",
+        "50-department-load",
+    ]
+
+
 def test_each_plans_share_adds_up_to_the_whole(store):
     """Run for each plan alone (its #plans: lines bound), a query's facts together are the whole
     query's, and its counts add up to the whole's totals: what an update relies on."""
