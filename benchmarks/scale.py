@@ -31,6 +31,7 @@ CACHE = ROOT / "var" / "bench"
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 PLOT = ROOT / "benchmarks" / "scale.png"
 QUERY_BUDGET_S = 10.0  # per query and size: fewer runs for a slow query
+FULL_VALIDATION_MAX = 300  # plans; `validate --full` takes minutes beyond
 TARGET_3000_S = 600.0  # the budget: 3,000 plans to a validated, queryable store
 
 
@@ -182,7 +183,15 @@ def measure(size: int, seed: int, runs: int, jobs: int) -> dict:
     )
     validate = timed_command([str(BIN / "plangraph"), "validate", "--store", str(store)], env)
     conforms = validate["code"] == 0
-    print(f"validate {validate['seconds']:6.1f} s  exit {validate['code']}", flush=True)
+    print(f"validate {validate['seconds']:6.1f} s  exit {validate['code']} (the build's verdict)")
+    full = None  # the whole store validated again, as before builds validated by parts
+    if size <= FULL_VALIDATION_MAX:
+        full = timed_command(
+            [str(BIN / "plangraph"), "validate", "--full", "--store", str(store)], env
+        )
+        print(f"validate --full {full['seconds']:6.1f} s  exit {full['code']}", flush=True)
+        if (full["code"] == 0) != conforms:
+            sys.exit(f"the build's verdict and --full disagree: {validate['stdout'][:2000]}")
     opened = timed_command(
         [
             sys.executable,
@@ -218,6 +227,7 @@ def measure(size: int, seed: int, runs: int, jobs: int) -> dict:
         "store_open_s": opened["seconds"],
         "validate_s": validate["seconds"],
         "validate_peak_mb": validate["peak_mb"],
+        "validate_full_s": full["seconds"] if full else None,
         "conforms": conforms,
         "documents_to_validated_store_s": build["seconds"] + validate["seconds"],
         "queries": queries,
@@ -237,13 +247,15 @@ def table(results: list[dict]) -> str:
         ("build peak MB (largest process)", "build_peak_mb", "{:.0f}"),
         ("store on disk MB", "store_mb", "{:.0f}"),
         ("store open + first query s", "store_open_s", "{:.2f}"),
-        ("validate s", "validate_s", "{:.1f}"),
+        ("validate s (the build's verdict)", "validate_s", "{:.1f}"),
+        ("validate --full s", "validate_full_s", "{:.1f}"),
         ("validate peak MB", "validate_peak_mb", "{:.0f}"),
         ("documents → validated store s", "documents_to_validated_store_s", "{:.0f}"),
     ]
     lines = [head]
     for label, key, fmt in rows:
-        lines.append(f"{label:34}" + "".join(f"{fmt.format(r[key]):>12}" for r in results))
+        cells = ("–" if r.get(key) is None else fmt.format(r[key]) for r in results)
+        lines.append(f"{label:34}" + "".join(f"{c:>12}" for c in cells))
     lines.append("")
     lines.append(f"{'query p50 / p95 ms':34}" + "".join(f"{s:>18,}" for s in sizes))
     for i, q in enumerate(results[0]["queries"]):

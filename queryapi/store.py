@@ -7,7 +7,8 @@ Layout beside the store path (``var/store`` by default)::
     var/.store.lock       flock-ed by the one build (writer) at a time; holds its pid
 
 A generation holds the pyoxigraph store and, beside its files, the full-text search index
-(`search.sqlite`, queryapi/search.py), so one swap replaces both. A build takes the lock,
+(`search.sqlite`, queryapi/search.py) and the build's validation verdict (`validation.json`), so
+one swap replaces them all. A build takes the lock,
 writes a complete new generation, then points the symlink at it with one
 atomic os.replace, so readers never see a missing or half-written store and a failed build leaves
 the previous store whole. The previous generation is kept (a server's reader processes may still
