@@ -375,7 +375,7 @@ class _Checked:
     undecided: list[str] = dataclasses.field(default_factory=list)
 
     def add(self, graph: str, checks: PlanChecks) -> None:
-        """Take in one plan's checks (its rows go into the index at once)."""
+        """Take in one plan's checks (its rows go to the index writer as they come)."""
         self.index.add(checks.rows)
         self.shares.add(checks.plans, checks.share)
         self.graphs.add(graph)

@@ -120,26 +120,28 @@ def render(conforms: bool, results: tuple[Violation, ...]) -> str:
 
 
 def report_of(report: shacl.Report) -> ValidationReport:
-    """The engine's report as ours: results sorted by focus node, path, component, value."""
-    results = tuple(
-        sorted(
-            (
-                Violation(
-                    focus=r.focus_node,
-                    path=r.path,
-                    component=r.component_iri,
-                    severity=r.severity,
-                    source_shape=r.root_shape or r.source_shape,
-                    value=r.value,
-                    message=r.message,
-                )
-                for r in report.results
-            ),
-            key=lambda v: (v.focus, v.path or "", v.component, v.value or ""),
+    """The engine's report as ours (see verdict)."""
+    return verdict(
+        Violation(
+            focus=r.focus_node,
+            path=r.path,
+            component=r.component_iri,
+            severity=r.severity,
+            source_shape=r.root_shape or r.source_shape,
+            value=r.value,
+            message=r.message,
         )
+        for r in report.results
     )
-    conforms = bool(report.conforms)
-    return ValidationReport(conforms, len(results), render(conforms, results), results)
+
+
+def verdict(results: Iterable[Violation]) -> ValidationReport:
+    """The report of these results, each once, sorted by focus node, path, component, value."""
+    ordered = tuple(
+        sorted(set(results), key=lambda v: (v.focus, v.path or "", v.component, v.value or ""))
+    )
+    conforms = not ordered
+    return ValidationReport(conforms, len(ordered), render(conforms, ordered), ordered)
 
 
 def validate_file(path: Path) -> ValidationReport:
@@ -190,10 +192,9 @@ def recorded_report(path: Path) -> ValidationReport | None:
     """The verdict recorded at path, or None when there is none (an update removes it)."""
     try:
         data = json.loads(path.read_text("utf-8"))
-        results = tuple(Violation(**r) for r in data["results"])
-        conforms = bool(data["conforms"])
+        results = [Violation(**r) for r in data["results"]]
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError) as err:
         raise ValidationError(f"{path}: not a recorded verdict ({err}); run with --full") from err
-    return ValidationReport(conforms, len(results), render(conforms, results), results)
+    return verdict(results)

@@ -35,8 +35,8 @@ from queryapi.validation import (
     Violation,
     compiled_shapes,
     ontology_ntriples,
-    render,
     report_of,
+    verdict,
 )
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -61,9 +61,16 @@ class PlanVerdict:
 def _validate(
     triples: Iterable[Triple], where: str, shapes: shacl.Shapes | None = None
 ) -> ValidationReport:
-    text = serialize(triples, format=RdfFormat.N_TRIPLES).decode() + ontology_ntriples()
-    try:
-        return report_of((shapes or compiled_shapes()).validate_text(text, format="ntriples"))
+    text = serialize(triples, format=RdfFormat.N_TRIPLES).decode()
+    return _validate_text(text, "ntriples", where, shapes)
+
+
+def _validate_text(
+    text: str, fmt: str, where: str, shapes: shacl.Shapes | None = None
+) -> ValidationReport:
+    try:  # the engine reads N-Quads as one graph, the union of the named ones
+        engine = shapes or compiled_shapes()
+        return report_of(engine.validate_text(text + ontology_ntriples(), format=fmt))
     except ValueError as err:
         raise ValidationError(f"cannot validate {where}: {err}") from err
 
@@ -72,15 +79,11 @@ def validate_plan(store: Store, graph: str) -> PlanVerdict:
     """Validate a store holding one plan's graph (named `graph`) and its share of the shared
     graphs, in the worker that built it: the results about the nodes of its own graph."""
     own = NamedNode(graph)
-    text = store.dump(format=RdfFormat.N_QUADS).decode() + ontology_ntriples()
-    try:  # the engine reads N-Quads as one graph, the union of the named ones
-        report = report_of(compiled_shapes().validate_text(text, format="nquads"))
-    except ValueError as err:
-        raise ValidationError(f"cannot validate {graph}: {err}") from err
+    report = _validate_text(store.dump(format=RdfFormat.N_QUADS).decode(), "nquads", graph)
     typed = [
         q.triple for c in TYPED_CLASSES for q in store.quads_for_pattern(None, RDF_TYPE, c, own)
     ]
-    mine = [r for r in report.results if _in_graph(store, r.focus, own)]
+    mine = [r for r in report.results if _described(store, r.focus, {graph})]
     undecided = {r.focus for r in mine if r.value and not _typed(store, r.value)}
     return PlanVerdict(
         tuple(r for r in mine if r.focus not in undecided),
@@ -97,12 +100,14 @@ def _typed(store: Store, value: str) -> bool:
     return next(iter(store.quads_for_pattern(node, RDF_TYPE, None)), None) is not None
 
 
-def _in_graph(store: Store, focus: str, graph: NamedNode) -> bool:
-    """Whether a node (an IRI in N-Triples form) has triples in the graph."""
+def _described(store: Store, focus: str, graphs: set[str]) -> bool:
+    """Whether a node (an IRI in N-Triples form) has triples in one of the graphs."""
     if not focus.startswith("<"):
         return False
-    node = NamedNode(focus[1:-1])
-    return next(iter(store.quads_for_pattern(node, None, None, graph)), None) is not None
+    return any(
+        isinstance(q.graph_name, NamedNode) and q.graph_name.value in graphs
+        for q in store.quads_for_pattern(NamedNode(focus[1:-1]), None, None)
+    )
 
 
 AGGREGATES = NamedNode(AGGREGATES_GRAPH)
@@ -131,15 +136,6 @@ def constrained_paths() -> frozenset[NamedNode]:
     shapes = parse(path=str(SHAPES), format=RdfFormat.TURTLE)
     return frozenset(
         t.object for t in shapes if t.predicate == SH_PATH and isinstance(t.object, NamedNode)
-    )
-
-
-def _described(store: Store, focus: str, plan_graphs: set[str]) -> bool:
-    """Whether a node (an IRI in N-Triples form) has triples in one of the plan graphs."""
-    node = NamedNode(focus[1:-1])
-    return any(
-        isinstance(q.graph_name, NamedNode) and q.graph_name.value in plan_graphs
-        for q in store.quads_for_pattern(node, None, None)
     )
 
 
@@ -218,8 +214,7 @@ def validate_rest(
     shared = [
         r
         for r in report.results
-        if r.focus not in piece.borrowed
-        and not (r.focus.startswith("<") and _described(store, r.focus, apart))
+        if r.focus not in piece.borrowed and not _described(store, r.focus, apart)
     ]
     paths = constrained_paths()
     # nodes the shared graphs describe, typed there; the aggregates graph only types plan nodes
@@ -239,13 +234,6 @@ def validate_rest(
             q for s in sorted(straddlers, key=str) for q in store.quads_for_pattern(s, None, None)
         ]
         again = _validate(_with_types(store, quads, types).triples, "nodes across graphs")
-        whole = [r for r in again.results if r.focus in {str(s) for s in straddlers}]
+        whole = [r for r in again.results if NamedNode(r.focus[1:-1]) in straddlers]
     names = {str(s) for s in straddlers}
-    results = tuple(
-        sorted(
-            {*(r for r in [*plan_results, *found] if r.focus not in names), *shared, *whole},
-            key=lambda v: (v.focus, v.path or "", v.component, v.value or ""),
-        )
-    )
-    conforms = not results
-    return ValidationReport(conforms, len(results), render(conforms, results), results)
+    return verdict([*(r for r in [*plan_results, *found] if r.focus not in names), *shared, *whole])
