@@ -141,6 +141,7 @@ class QueryPool:
     _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
     _successors: list[threading.Thread] = field(default_factory=list, repr=False)
+    _starting: list[_Worker] = field(default_factory=list, repr=False)  # successors not ready
     _context: multiprocessing.context.BaseContext = field(
         default_factory=lambda: multiprocessing.get_context("spawn"), repr=False
     )
@@ -160,8 +161,11 @@ class QueryPool:
         self.close()
 
     def close(self) -> None:
-        """Stop every worker, waiting for replacements still starting."""
+        """Stop every worker, replacements still starting included (killed, not waited for:
+        a replacement starting on a loaded machine can take many seconds)."""
         self._closed = True
+        for worker in list(self._starting):
+            self._kill(worker)
         for thread in self._successors:
             thread.join(timeout=60)
         while True:
@@ -335,9 +339,15 @@ class QueryPool:
         if self._closed:
             return
 
+        successor_worker = self._spawn()
+        self._starting.append(successor_worker)  # for close() to kill, from this moment
+
         def successor() -> None:
-            with contextlib.suppress(RuntimeError):
-                self._await_ready(self._spawn())
+            try:
+                with contextlib.suppress(RuntimeError):
+                    self._await_ready(successor_worker)
+            finally:
+                self._starting.remove(successor_worker)
 
         thread = threading.Thread(target=successor, daemon=True, name="plangraph-respawn")
         self._successors = [t for t in self._successors if t.is_alive()] + [thread]

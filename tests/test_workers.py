@@ -35,6 +35,19 @@ def test_a_timeout_replaces_the_worker_and_the_pool_keeps_its_size(built_store):
         assert b'"boolean":true' in pool.run(job("ASK {}"), 5).body.replace(b" ", b"")
 
 
+def test_close_kills_a_replacement_still_starting(built_store):
+    """Regression: close() waited (up to 60 s) for a replacement worker to finish starting, so
+    Ctrl-C on a loaded machine took that long; now the starting worker is killed at once."""
+    pool = QueryPool(Source(store=built_store), size=1, max_waiting=0).start()
+    with pytest.raises(QueryFailed):
+        pool.run(job(CARTESIAN), 0.5)  # the worker is killed and a successor starts
+    starting = list(pool._starting)
+    pool.close()
+    assert starting, "the successor was ready before close(); nothing was tested"
+    assert not any(w.process.is_alive() for w in starting)
+    assert not [p for p in multiprocessing.active_children() if p.name == "plangraph-query"]
+
+
 def test_the_answer_cache_keys_on_the_generation_and_keeps_its_budget():
     from queryapi.cache import AnswerCache
     from queryapi.results import Serialized
