@@ -386,8 +386,7 @@ class _Checked:
     def finish(self, store: Store, generation: Path) -> None:
         """Derive from the loaded store what the plans' checks leave to do, and record it."""
         materialise(store, shares=self.shares)
-        store.flush()
-        others = sorted({p.value for p in plans_with_areas(store)} - self.shares.plans)
+        others = sorted(p.value for p in self.shares.missing(store))
         if others:  # the upstream plans the build made itself (quoted in footnotes)
             self.index.add(index_rows_of(store, others))
         self.index.close()

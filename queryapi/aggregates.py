@@ -167,6 +167,12 @@ class Shares:
         for name, values in share.counts.items():
             self.counts.setdefault(name, Counter()).update(values)
 
+    def missing(self, store: Store) -> set[NamedNode]:
+        """The store's plans with areas that have no share here (none at all without shares)."""
+        if not self.plans:
+            return set()
+        return plans_with_areas(store) - {NamedNode(p) for p in self.plans}
+
 
 def materialise(
     store: Store, folder: Path = AGGREGATES_DIR, shares: Shares | None = None
@@ -179,9 +185,7 @@ def materialise(
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     shares = shares or Shares()
-    others = (
-        plans_with_areas(store) - {NamedNode(p) for p in shares.plans} if shares.plans else set()
-    )
+    others = shares.missing(store)
     steps = []
     for query in aggregates(folder):
         t0 = time.perf_counter()

@@ -248,7 +248,6 @@ def derive_whole(store: Store, generation: Path) -> None:
     from queryapi.search import SEARCH_FILE, build_index
 
     materialise(store)
-    store.flush()
     build_index(store, generation / SEARCH_FILE)
 
 
