@@ -27,7 +27,14 @@ from ingest.model import Plan
 from ingest.parse import ParsedDocument, parse_document
 from ingest.quotations import find_quotations
 from ingest.upstream import read_outline
-from ontology.dataset import Dataset, DatasetBuilder, GraphFiles, PlanGraph, build_dataset
+from ontology.dataset import (
+    ALIGNMENTS_GRAPH,
+    Dataset,
+    DatasetBuilder,
+    GraphFiles,
+    PlanGraph,
+    build_dataset,
+)
 from plangraph.peers import PEERS_FILE, peer_state, save_peers
 from plangraph.settings import Settings
 from queryapi.aggregates import PlanShare, Shares, materialise, plan_share, plans_with_areas
@@ -356,7 +363,10 @@ def build(
             dataset = shared.finish()
             for g in dataset.graphs.values():
                 if load:
-                    load.add(serialize(g.quads, format=RdfFormat.N_QUADS), RdfFormat.N_QUADS)
+                    data = serialize(g.quads, format=RdfFormat.N_QUADS)
+                    load.add(data, RdfFormat.N_QUADS)
+                    if checked and g.name.value == ALIGNMENTS_GRAPH:  # the store's, whole
+                        checked.held[g.name.value] = data
             if files:
                 files.add_dataset(dataset)
     return BuildResult(plans, load.report if load else None, files.written if files else [])
@@ -373,6 +383,7 @@ class _Checked:
     typed: list[bytes] = dataclasses.field(default_factory=list)
     results: list[Violation] = dataclasses.field(default_factory=list)
     undecided: list[str] = dataclasses.field(default_factory=list)
+    held: dict[str, bytes] = dataclasses.field(default_factory=dict)  # graphs as the store has them
 
     def add(self, graph: str, checks: PlanChecks) -> None:
         """Take in one plan's checks (its rows go to the index writer as they come)."""
@@ -390,5 +401,7 @@ class _Checked:
         if others:  # the upstream plans the build made itself (quoted in footnotes)
             self.index.add(index_rows_of(store, others))
         self.index.close()
-        report = validate_rest(store, self.graphs, self.typed, self.results, self.undecided)
+        report = validate_rest(
+            store, self.graphs, self.typed, self.results, self.undecided, self.held
+        )
         save_report(report, generation / VALIDATION_FILE)

@@ -20,7 +20,8 @@ nodes those point to (sh:class) and, in their sh:sparql constraints, at `$this`'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -148,34 +149,66 @@ class _Piece:
     borrowed: set[str]
 
 
-def _with_types(store: Store, quads: list[Quad], typed: dict[NamedNode, list[Triple]]) -> _Piece:
-    """The quads' triples, and the types of the IRIs they point to by a constrained property but
-    do not type: from the workers' typed triples, else looked up in the store."""
+def _with_types(store: Store, quads: list[Quad]) -> _Piece:
+    """The quads' triples, and the types in the store of the IRIs they point to by a
+    constrained property but do not type."""
     triples = [q.triple for q in quads]
     has_type = {t.subject for t in triples if t.predicate == RDF_TYPE}
     paths = constrained_paths()
     pointed = {
         t.object for t in triples if t.predicate in paths and isinstance(t.object, NamedNode)
     } - has_type
-    borrowed = set()
     for node in sorted(pointed, key=str):
-        found = typed.get(node)
-        if found is None:
-            found = [q.triple for q in store.quads_for_pattern(node, RDF_TYPE, None)]
-        triples.extend(found)
-        borrowed.add(str(node))
-    return _Piece(triples, borrowed)
+        triples.extend(q.triple for q in store.quads_for_pattern(node, RDF_TYPE, None))
+    return _Piece(triples, {str(n) for n in pointed})
 
 
-def _validate_graph(
-    store: Store, graph: str, types: dict[NamedNode, list[Triple]]
-) -> list[Violation]:
+def _validate_graph(store: Store, graph: str) -> list[Violation]:
     """One plan graph of the store validated with the types of what it points to: the results
     about its own nodes."""
     quads = list(store.quads_for_pattern(None, None, None, NamedNode(graph)))
     subjects = {str(q.subject) for q in quads}
-    report = _validate(_with_types(store, quads, types).triples, graph)
+    report = _validate(_with_types(store, quads).triples, graph)
     return [r for r in report.results if r.focus in subjects]
+
+
+def _plan_types(store: Store, graph: str) -> bytes:
+    """The Plan, Goal and Target type triples of one graph of the store, as N-Triples."""
+    own = NamedNode(graph)
+    typed = [
+        q.triple for c in TYPED_CLASSES for q in store.quads_for_pattern(None, RDF_TYPE, c, own)
+    ]
+    return serialize(typed, format=RdfFormat.N_TRIPLES)
+
+
+def _scratch(graphs: list[NamedNode], texts: list[bytes]) -> Store:
+    """The shared graphs in an in-memory store, for the questions validate_rest asks of them."""
+    scratch = Store()
+    for graph, text in zip(graphs, texts, strict=True):
+        scratch.bulk_load(text, format=RdfFormat.N_QUADS, to_graph=graph)
+    return scratch
+
+
+def _values(name: str, nodes: Iterable[NamedNode]) -> str:
+    return f"VALUES ?{name} {{ {' '.join(str(n) for n in sorted(nodes, key=str))} }}"
+
+
+def _described_untyped(scratch: Store, graphs: list[NamedNode]) -> list[NamedNode]:
+    """The IRIs the shared graphs give a constrained property without typing them (a type in
+    the aggregates graph does not count: it only marks plan nodes): described elsewhere too."""
+    query = f"""SELECT ?s {{
+      {{ SELECT DISTINCT ?s {{ {_values("p", constrained_paths())} GRAPH ?g {{ ?s ?p ?o }}
+                              FILTER(isIRI(?s)) }} }}
+      MINUS {{ {_values("h", (g for g in graphs if g != AGGREGATES))} GRAPH ?h {{ ?s a ?type }} }}
+    }}"""
+    return [s["s"] for s in scratch.query(query)]  # type: ignore[index,union-attr,misc]
+
+
+def _typing_plan_nodes(scratch: Store) -> list[str]:
+    """Goals or targets the shared graphs type (validation by parts expects none)."""
+    query = f"""SELECT DISTINCT ?s {{ {_values("c", PLAN_CLASSES)} GRAPH ?g {{ ?s a ?c }} }}
+      ORDER BY ?s LIMIT 3"""
+    return [str(s["s"]) for s in scratch.query(query)]  # type: ignore[index,union-attr,misc]
 
 
 def validate_rest(
@@ -184,56 +217,57 @@ def validate_rest(
     typed: Iterable[bytes],
     plan_results: Iterable[Violation],
     undecided: Iterable[str] = (),
+    held: Mapping[str, bytes] | None = None,
 ) -> ValidationReport:
     """The whole store's verdict from the plans' results (validate_plan, one per graph of
-    `plan_graphs`) and the validation of every other graph of the store, done here."""
-    types: dict[NamedNode, list[Triple]] = {}
-    for t in parse(b"".join(typed), format=RdfFormat.N_TRIPLES):
-        types.setdefault(t.subject, []).append(t)  # type: ignore[arg-type]
+    `plan_graphs`) and the validation of every other graph of the store, done here. `held`:
+    N-Quads of some of those graphs, exactly as the build wrote them (its alignments), which
+    spares reading them back from the store.
+
+    The shared graphs go to the engine with the type triples of every plan node (`typed`, and
+    those of the upstream plans validated here), in a thread, while this one loads them into an
+    in-memory store to find the nodes they share with the plan graphs."""
     upstream = sorted(
         {q.graph_name.value for q in store.quads_for_pattern(None, HAS_AREA, None)} - plan_graphs  # type: ignore[union-attr]
     )  # the upstream plans the build made itself (quoted in footnotes): validated apart
-    found = [r for g in upstream for r in _validate_graph(store, g, types)]
     apart = plan_graphs | set(upstream)
     rest = [
-        q
+        g
         for g in sorted(store.named_graphs(), key=str)
         if isinstance(g, NamedNode) and g.value not in apart
-        for q in store.quads_for_pattern(None, None, None, g)
     ]
-    own = sorted(
-        {str(q.subject) for q in rest if q.predicate == RDF_TYPE and q.object in PLAN_CLASSES}
-    )
-    if own:
-        raise ValidationError(
-            f"the shared graphs describe goals or targets ({', '.join(own[:3])}): validation by "
-            "parts expects them only in plan graphs; run `plangraph validate --full`"
-        )
-    piece = _with_types(store, rest, types)
-    report = _validate(piece.triples, "the shared graphs", shared_shapes())
-    shared = [
-        r
-        for r in report.results
-        if r.focus not in piece.borrowed and not _described(store, r.focus, apart)
+    texts = [
+        (held or {}).get(g.value) or store.dump(format=RdfFormat.N_QUADS, from_graph=g)
+        for g in rest
     ]
-    paths = constrained_paths()
-    # nodes the shared graphs describe, typed there; the aggregates graph only types plan nodes
-    typed_here = {q.subject for q in rest if q.predicate == RDF_TYPE and q.graph_name != AGGREGATES}
-    straddlers = {
-        q.subject
-        for q in rest
-        if q.predicate in paths
-        and isinstance(q.subject, NamedNode)
-        and q.subject not in typed_here
-        and _described(store, str(q.subject), apart)
-    }
+    borrowed = b"".join([*typed, *(_plan_types(store, g) for g in upstream)])
+    data = b"".join([*texts, borrowed]).decode()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        engine = pool.submit(_validate_text, data, "nquads", "the shared graphs", shared_shapes())
+        found = [r for g in upstream for r in _validate_graph(store, g)]
+        scratch = _scratch(rest, texts)
+        own = _typing_plan_nodes(scratch)
+        if own:
+            raise ValidationError(
+                f"the shared graphs describe goals or targets ({', '.join(own[:3])}): "
+                "validation by parts expects them only in plan graphs; run `plangraph validate --full`"
+            )
+        straddlers = {
+            s for s in _described_untyped(scratch, rest) if _described(store, str(s), apart)
+        }
+        report = engine.result()
+    # a result about a plan node (typed by `typed` alone) is its plan's; one naming a value node
+    # may hang on a type the piece lacks: its focus is validated again with the whole store
+    shared = [r for r in report.results if not _described(store, r.focus, apart)]
     straddlers |= {NamedNode(n[1:-1]) for n in undecided}
+    straddlers |= {NamedNode(r.focus[1:-1]) for r in shared if r.value and r.value.startswith("<")}
     whole: list[Violation] = []
     if straddlers:
         quads = [
             q for s in sorted(straddlers, key=str) for q in store.quads_for_pattern(s, None, None)
         ]
-        again = _validate(_with_types(store, quads, types).triples, "nodes across graphs")
+        again = _validate(_with_types(store, quads).triples, "nodes across graphs")
         whole = [r for r in again.results if NamedNode(r.focus[1:-1]) in straddlers]
     names = {str(s) for s in straddlers}
-    return verdict([*(r for r in [*plan_results, *found] if r.focus not in names), *shared, *whole])
+    kept = (r for r in [*plan_results, *found, *shared] if r.focus not in names)
+    return verdict([*kept, *whole])
