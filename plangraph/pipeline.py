@@ -9,7 +9,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,11 +37,18 @@ from ontology.dataset import (
 )
 from plangraph.peers import PEERS_FILE, peer_state, save_peers
 from plangraph.settings import Settings
-from queryapi.aggregates import PlanShare, Shares, materialise, plan_share, plans_with_areas
+from queryapi.aggregates import (
+    AGGREGATES_GRAPH,
+    PlanShare,
+    Shares,
+    materialise,
+    plan_share,
+    plans_with_areas,
+)
 from queryapi.search import SEARCH_FILE, IndexWriter, index_rows_of
 from queryapi.store import BuildReport, new_store, writing
 from queryapi.validation import VALIDATION_FILE, Violation, save_report
-from queryapi.validation_parts import PlanVerdict, validate_plan, validate_rest
+from queryapi.validation_parts import PlanVerdict, validate_plan, validate_rest, validate_shared
 
 
 @dataclass(frozen=True)
@@ -395,13 +402,18 @@ class _Checked:
         self.undecided.extend(checks.verdict.undecided)
 
     def finish(self, store: Store, generation: Path) -> None:
-        """Derive from the loaded store what the plans' checks leave to do, and record it."""
-        materialise(store, shares=self.shares)
-        others = sorted(p.value for p in self.shares.missing(store))
-        if others:  # the upstream plans the build made itself (quoted in footnotes)
-            self.index.add(index_rows_of(store, others))
-        self.index.close()
-        report = validate_rest(
-            store, self.graphs, self.typed, self.results, self.undecided, self.held
-        )
+        """Derive from the loaded store what the plans' checks leave to do, and record it; the
+        shared graphs but the aggregates are validated meanwhile, in a thread."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            part = pool.submit(
+                validate_shared, store, self.graphs, self.typed, self.held, [AGGREGATES_GRAPH]
+            )
+            materialise(store, shares=self.shares)
+            others = sorted(p.value for p in self.shares.missing(store))
+            if others:  # the upstream plans the build made itself (quoted in footnotes)
+                self.index.add(index_rows_of(store, others))
+            self.index.close()
+            report = validate_rest(
+                store, self.graphs, self.typed, self.results, self.undecided, part.result()
+            )
         save_report(report, generation / VALIDATION_FILE)

@@ -204,11 +204,86 @@ def _described_untyped(scratch: Store, graphs: list[NamedNode]) -> list[NamedNod
     return [s["s"] for s in scratch.query(query)]  # type: ignore[index,union-attr,misc]
 
 
+def _described_in_both(scratch: Store, late: list[NamedNode]) -> list[NamedNode]:
+    """The IRIs described both in the late graphs and in the other shared graphs."""
+    if not late:
+        return []
+    query = f"""SELECT DISTINCT ?s {{
+      {_values("late", late)} GRAPH ?late {{ ?s ?p ?o }} FILTER(isIRI(?s))
+      FILTER EXISTS {{ GRAPH ?g {{ ?s ?q ?r }} FILTER(?g NOT IN ({", ".join(str(g) for g in late)})) }}
+    }}"""
+    return [s["s"] for s in scratch.query(query)]  # type: ignore[index,union-attr,misc]
+
+
 def _typing_plan_nodes(scratch: Store) -> list[str]:
     """Goals or targets the shared graphs type (validation by parts expects none)."""
     query = f"""SELECT DISTINCT ?s {{ {_values("c", PLAN_CLASSES)} GRAPH ?g {{ ?s a ?c }} }}
       ORDER BY ?s LIMIT 3"""
     return [str(s["s"]) for s in scratch.query(query)]  # type: ignore[index,union-attr,misc]
+
+
+@dataclass(frozen=True)
+class SharedPart:
+    """The shared graphs validated so far (all but those left for later), and what validate_rest
+    needs of them to finish: their N-Quads in an in-memory store, the type triples of the plan
+    nodes (N-Triples) and the upstream plans' graphs with their results."""
+
+    graphs: list[NamedNode]
+    scratch: Store
+    borrowed: bytes
+    upstream: list[str]
+    results: list[Violation]  # the engine's, about the shared graphs' nodes or borrowed ones
+    found: list[Violation]  # about the upstream plans' nodes
+
+
+def _engine_results(texts: list[bytes], borrowed: bytes) -> list[Violation]:
+    data = b"".join([*texts, borrowed]).decode()
+    return list(_validate_text(data, "nquads", "the shared graphs", shared_shapes()).results)
+
+
+def _apart(store: Store, plan_graphs: set[str]) -> tuple[list[str], set[str]]:
+    """The upstream plans' graphs the build made itself (quoted in footnotes: validated apart),
+    and the set of every graph validated apart from the shared ones."""
+    upstream = sorted(
+        {q.graph_name.value for q in store.quads_for_pattern(None, HAS_AREA, None)} - plan_graphs  # type: ignore[union-attr]
+    )
+    return upstream, plan_graphs | set(upstream)
+
+
+def _shared_graphs(store: Store, apart: set[str], skip: Iterable[str] = ()) -> list[NamedNode]:
+    left = apart | set(skip)
+    return [
+        g
+        for g in sorted(store.named_graphs(), key=str)
+        if isinstance(g, NamedNode) and g.value not in left
+    ]
+
+
+def _texts(store: Store, graphs: list[NamedNode], held: Mapping[str, bytes]) -> list[bytes]:
+    return [held.get(g.value) or store.dump(format=RdfFormat.N_QUADS, from_graph=g) for g in graphs]
+
+
+def validate_shared(
+    store: Store,
+    plan_graphs: set[str],
+    typed: Iterable[bytes],
+    held: Mapping[str, bytes] | None = None,
+    later: Iterable[str] = (),
+) -> SharedPart:
+    """Validate the graphs of the store that no plan's piece covers (but the `later` ones, which
+    the build is still writing), with the type triples of every plan node (`typed`, and those of
+    the upstream plans, validated here too). `held`: N-Quads of some of those graphs exactly as
+    the build wrote them (its alignments), which spares reading them back from the store. The
+    engine runs in a thread while this one copies the graphs into an in-memory store."""
+    upstream, apart = _apart(store, plan_graphs)
+    graphs = _shared_graphs(store, apart, later)
+    texts = _texts(store, graphs, held or {})
+    borrowed = b"".join([*typed, *(_plan_types(store, g) for g in upstream)])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        engine = pool.submit(_engine_results, texts, borrowed)
+        found = [r for g in upstream for r in _validate_graph(store, g)]
+        scratch = _scratch(graphs, texts)
+        return SharedPart(graphs, scratch, borrowed, upstream, engine.result(), found)
 
 
 def validate_rest(
@@ -217,48 +292,42 @@ def validate_rest(
     typed: Iterable[bytes],
     plan_results: Iterable[Violation],
     undecided: Iterable[str] = (),
-    held: Mapping[str, bytes] | None = None,
+    part: SharedPart | None = None,
 ) -> ValidationReport:
     """The whole store's verdict from the plans' results (validate_plan, one per graph of
-    `plan_graphs`) and the validation of every other graph of the store, done here. `held`:
-    N-Quads of some of those graphs, exactly as the build wrote them (its alignments), which
-    spares reading them back from the store.
+    `plan_graphs`) and the validation of every other graph of the store: those of `part`
+    (validate_shared, run beside the build's last steps) and the ones it left, done here.
 
-    The shared graphs go to the engine with the type triples of every plan node (`typed`, and
-    those of the upstream plans validated here), in a thread, while this one loads them into an
-    in-memory store to find the nodes they share with the plan graphs."""
-    upstream = sorted(
-        {q.graph_name.value for q in store.quads_for_pattern(None, HAS_AREA, None)} - plan_graphs  # type: ignore[union-attr]
-    )  # the upstream plans the build made itself (quoted in footnotes): validated apart
-    apart = plan_graphs | set(upstream)
-    rest = [
-        g
-        for g in sorted(store.named_graphs(), key=str)
-        if isinstance(g, NamedNode) and g.value not in apart
-    ]
-    texts = [
-        (held or {}).get(g.value) or store.dump(format=RdfFormat.N_QUADS, from_graph=g)
-        for g in rest
-    ]
-    borrowed = b"".join([*typed, *(_plan_types(store, g) for g in upstream)])
-    data = b"".join([*texts, borrowed]).decode()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        engine = pool.submit(_validate_text, data, "nquads", "the shared graphs", shared_shapes())
-        found = [r for g in upstream for r in _validate_graph(store, g)]
-        scratch = _scratch(rest, texts)
-        own = _typing_plan_nodes(scratch)
-        if own:
-            raise ValidationError(
-                f"the shared graphs describe goals or targets ({', '.join(own[:3])}): "
-                "validation by parts expects them only in plan graphs; run `plangraph validate --full`"
-            )
-        straddlers = {
-            s for s in _described_untyped(scratch, rest) if _described(store, str(s), apart)
-        }
-        report = engine.result()
+    A node of a plan graph that the shared graphs give a constrained property, a node described
+    both in `part`'s graphs and in the ones left, and the focus of a result naming a value node
+    (whose type the piece may lack) are validated again with all their triples from the store."""
+    part = part or validate_shared(store, plan_graphs, typed)
+    upstream, apart = _apart(store, plan_graphs)
+    if upstream != part.upstream:
+        raise ValidationError(f"the upstream plans changed while validating: {upstream}")
+    known = {g.value for g in part.graphs}
+    late = _shared_graphs(store, apart, known)
+    texts = _texts(store, late, {})
+    results = [*part.results, *(_engine_results(texts, part.borrowed) if late else [])]
+    scratch = part.scratch
+    for graph, text in zip(late, texts, strict=True):
+        scratch.bulk_load(text, format=RdfFormat.N_QUADS, to_graph=graph)
+    graphs = [*part.graphs, *late]
+    own = _typing_plan_nodes(scratch)
+    if own:
+        raise ValidationError(
+            f"the shared graphs describe goals or targets ({', '.join(own[:3])}): "
+            "validation by parts expects them only in plan graphs; run `plangraph validate --full`"
+        )
+    straddlers = {
+        s for s in _described_untyped(scratch, graphs) if _described(store, str(s), apart)
+    }
+    straddlers |= {
+        s for s in _described_in_both(scratch, late) if not _described(store, str(s), apart)
+    }
     # a result about a plan node (typed by `typed` alone) is its plan's; one naming a value node
     # may hang on a type the piece lacks: its focus is validated again with the whole store
-    shared = [r for r in report.results if not _described(store, r.focus, apart)]
+    shared = [r for r in results if not _described(store, r.focus, apart)]
     straddlers |= {NamedNode(n[1:-1]) for n in undecided}
     straddlers |= {NamedNode(r.focus[1:-1]) for r in shared if r.value and r.value.startswith("<")}
     whole: list[Violation] = []
@@ -269,5 +338,5 @@ def validate_rest(
         again = _validate(_with_types(store, quads).triples, "nodes across graphs")
         whole = [r for r in again.results if NamedNode(r.focus[1:-1]) in straddlers]
     names = {str(s) for s in straddlers}
-    kept = (r for r in [*plan_results, *found, *shared] if r.focus not in names)
+    kept = (r for r in [*plan_results, *part.found, *shared] if r.focus not in names)
     return verdict([*kept, *whole])

@@ -16,14 +16,16 @@ from ingest.corpus import load_corpus
 from ontology.namespaces import PG, PGID
 from plangraph.pipeline import _Builder, ownership, plan_checks
 from plangraph.settings import Settings
+from queryapi.aggregates import AGGREGATES_GRAPH
 from queryapi.store import generation_dir
 from queryapi.validation import VALIDATION_FILE, recorded_report, validate_store
-from queryapi.validation_parts import validate_rest
+from queryapi.validation_parts import validate_rest, validate_shared
 
 A = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TITLE = NamedNode("http://purl.org/dc/terms/title")
 ALIGNMENTS = NamedNode(PGID + "graph/alignments")
 CITED = NamedNode(PGID + "graph/cited")
+AGGREGATES = NamedNode(AGGREGATES_GRAPH)
 LUZHAI = NamedNode(PGID + "plan/liuzhou-luzhai-women-2021-2030")
 LUZHAI_GRAPH = NamedNode(PGID + "graph/liuzhou-luzhai-women-2021-2030")
 SH = "http://www.w3.org/ns/shacl#"
@@ -77,6 +79,20 @@ BREAKAGES: dict[str, tuple[Edit, str]] = {
         ),
         "ClassConstraintComponent",
     ),
+    "a second score given in the aggregates graph (across shared graphs, sh:maxCount)": (
+        lambda s: (
+            [],
+            [
+                Quad(
+                    (q := one(s, first(s, "Alignment", ALIGNMENTS), pg("score"))).subject,
+                    q.predicate,
+                    Literal("0.5", datatype=q.object.datatype),  # type: ignore[union-attr]
+                    AGGREGATES,
+                )
+            ],
+        ),
+        "MaxCountConstraintComponent",
+    ),
     "a second title given in the cited graph (across graphs, sh:maxCount)": (
         lambda s: ([], [Quad(LUZHAI, TITLE, Literal("另一个标题", language="zh"), CITED)]),
         "MaxCountConstraintComponent",
@@ -123,8 +139,10 @@ def test_validation_by_parts_gives_the_whole_verdict_on_a_breakage(
         typed.append(verdict.typed)
         undecided.extend(verdict.undecided)
     graphs = {g.iri for g in parts}  # the outline's graph is validated with the shared ones
-    found = validate_rest(store, graphs, typed, results, undecided)
-    assert [r.key() for r in found.results] == [r.key() for r in whole.results], found.text
+    for later in ((), (AGGREGATES_GRAPH,)):  # all shared graphs at once, or the aggregates last
+        part = validate_shared(store, graphs, typed, later=later)
+        found = validate_rest(store, graphs, typed, results, undecided, part)
+        assert [r.key() for r in found.results] == [r.key() for r in whole.results], found.text
 
 
 def test_recorded_verdict_goes_with_an_update(built_store, tmp_path):
