@@ -451,8 +451,10 @@ def verdicts(
     aggregates: list[str],
     rates: dict[str, dict[str, Rate]],
     contention: dict[str, object],
+    slowest: dict[str, object] | None = None,
 ) -> dict[str, dict]:
-    """Each target of issue 16 with the figure that meets or misses it."""
+    """Each target of issue 16 with the figure that meets or misses it (and the cheap lookup
+    beside the slowest cookbook query, when that is not an aggregate)."""
     cookbook = {k: v for k, v in ratios.items() if "median" in v and not k.startswith("large")}
     worst = max(cookbook.items(), key=lambda kv: kv[1]["median"]) if cookbook else None
     out: dict[str, dict] = {}
@@ -491,11 +493,16 @@ def verdicts(
         out["cheap lookup p95 under 10 ms beside two heavy aggregates"] = {
             "figure": loaded["p95_ms"], "met": loaded["p95_ms"] < TARGETS["cheap_p95_ms"]
         }  # fmt: skip
+    loaded = (slowest or {}).get("cheap beside two heavy clients")
+    if isinstance(loaded, dict):
+        out[f"the same beside two clients running {slowest['heavy query']}"] = {  # type: ignore[index]
+            "figure": loaded["p95_ms"], "met": loaded["p95_ms"] < TARGETS["cheap_p95_ms"]
+        }  # fmt: skip
     return out
 
 
 def heaviest(figures: dict[str, dict], aggregates: list[str]) -> str:
-    """The aggregate plangraph took longest on."""
+    """The query of these plangraph took longest on."""
     timed = [k for k in aggregates if "median_ms" in figures[k].get("plangraph", {})]
     return max(timed, key=lambda k: figures[k]["plangraph"]["median_ms"])
 
@@ -552,12 +559,21 @@ def main() -> None:
                 label: throughput(url, q, args.clients, args.seconds, cached)
                 for label, q in cheap.items()
             }
-        heavy = heaviest(figures, aggregates)
+        cookbook = [k for k in queries if not k.startswith("large-answer")]
+        heavy = heaviest(figures, aggregates or cookbook)
+        slowest = heaviest(figures, cookbook)  # the aggregates are materialised: cheap
         print(f"\ncheap lookups beside two clients running {heavy} ...", flush=True)
         contention = {
             server: {"heavy query": heavy, **slow_vs_cheap(url, queries[heavy], lookup, 200)}
             for server, url in (("plangraph", ours.sparql), ("oxigraph", theirs.sparql))
         }
+        if slowest != heavy:
+            print(f"... and beside two clients running {slowest}", flush=True)
+            for server, url in (("plangraph", ours.sparql), ("oxigraph", theirs.sparql)):
+                contention[f"{server}, slowest query"] = {
+                    "heavy query": slowest,
+                    **slow_vs_cheap(url, queries[slowest], lookup, 200),
+                }
     if not args.no_rdflib:
         print("\nrdflib-endpoint, after the others:", flush=True)
         slow = run_rdflib(art.dump, queries, args.rdflib_runs, args.rdflib_timeout, cheap, args)
@@ -576,15 +592,21 @@ def main() -> None:
         )
         tool = next(iter(by_label.values())).tool
         print(f"  {server:<22}{cells}   ({tool})")
-    print(f"\na cheap lookup (ms), alone and beside two clients running {heavy}:")
+    print("\na cheap lookup (ms), alone and beside two clients running a heavy query:")
     for server, c in contention.items():
         a, b = c["cheap alone"], c["cheap beside two heavy clients"]
         print(
-            f"  {server:<12} alone p50 {a['median_ms']:6.2f} p95 {a['p95_ms']:6.2f}   "
+            f"  {server:<26} {c['heavy query']:<22} alone p50 {a['median_ms']:6.2f} p95 {a['p95_ms']:6.2f}   "
             f"loaded p50 {b['median_ms']:6.2f} p95 {b['p95_ms']:6.2f}   "
             f"(heavy p50 {c['heavy'].get('median_ms', float('nan')):.0f})"
         )
-    checks = verdicts(ratios, aggregates, rates, contention["plangraph"])
+    checks = verdicts(
+        ratios,
+        aggregates,
+        rates,
+        contention["plangraph"],
+        contention.get("plangraph, slowest query"),
+    )
     print("\ntargets (issue 16):")
     for label, v in checks.items():
         where = f" (worst: {v['worst']})" if "worst" in v else ""
