@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -107,7 +107,10 @@ class Alignments:
 
 
 @dataclass(frozen=True)
-class _Goal:
+class GoalFeatures:
+    """What alignment compares of one goal (goals_of): its text's bigrams, its indicators, its
+    area's type and its plan's level."""
+
     ref: GoalRef
     item: Item
     concept: str | None
@@ -177,10 +180,10 @@ def compare_targets(local: Item, upstream: Item) -> TargetComparison | None:
     return None
 
 
-def goals_of(plan: Plan) -> list[_Goal]:
+def goals_of(plan: Plan) -> list[GoalFeatures]:
     """The plan's goals with what alignment compares."""
     return [
-        _Goal(
+        GoalFeatures(
             GoalRef(plan.title, area.sequence, g.sequence),
             g,
             area.concept,
@@ -196,17 +199,17 @@ def goals_of(plan: Plan) -> list[_Goal]:
 class UpstreamIndex:
     """The goals of one upstream plan, looked up by area type and by indicator."""
 
-    def __init__(self, goals: list[_Goal]) -> None:
+    def __init__(self, goals: list[GoalFeatures]) -> None:
         self.goals = goals
         self.by_ref = {g.ref: g for g in goals}
-        self.by_concept: dict[str | None, list[_Goal]] = defaultdict(list)
-        self.by_indicator: dict[str, list[_Goal]] = defaultdict(list)
+        self.by_concept: dict[str | None, list[GoalFeatures]] = defaultdict(list)
+        self.by_indicator: dict[str, list[GoalFeatures]] = defaultdict(list)
         for g in goals:
             self.by_concept[g.concept].append(g)
             for ind in g.indicators:
                 self.by_indicator[ind].append(g)
 
-    def candidates(self, goal: _Goal) -> list[_Goal]:
+    def candidates(self, goal: GoalFeatures) -> list[GoalFeatures]:
         """Upstream goals of the same area type or sharing an indicator name, in order."""
         seen = {g.ref: g for g in self.by_concept.get(goal.concept, [])}
         for ind in goal.indicators:
@@ -214,7 +217,7 @@ class UpstreamIndex:
                 seen.setdefault(g.ref, g)
         return list(seen.values())
 
-    def by_wording(self, wording: str) -> _Goal | None:
+    def by_wording(self, wording: str) -> GoalFeatures | None:
         """The upstream goal a quoted wording is, if one is close enough to be it."""
         grams = bigrams(wording)
         best = max(self.goals, key=lambda g: dice(grams, g.grams), default=None)
@@ -226,7 +229,7 @@ def covered(part: frozenset[str], whole: frozenset[str]) -> float:
     return len(part & whole) / len(part) if len(part) >= MIN_COVERED else 0.0
 
 
-def score(local: _Goal, upstream: _Goal) -> tuple[float, Method, str]:
+def score(local: GoalFeatures, upstream: GoalFeatures) -> tuple[float, Method, str]:
     """How alike two goals are, by which method, and the evidence in a few words."""
     text = max(
         dice(local.grams, upstream.grams), COVERED_WEIGHT * covered(upstream.grams, local.grams)
@@ -243,7 +246,7 @@ def score(local: _Goal, upstream: _Goal) -> tuple[float, Method, str]:
 
 
 def align_to(
-    local: list[_Goal], upstream: UpstreamIndex, notes: dict[GoalRef, UpstreamNote]
+    local: list[GoalFeatures], upstream: UpstreamIndex, notes: dict[GoalRef, UpstreamNote]
 ) -> tuple[list[Alignment], list[GoalRef]]:
     """Each local goal's counterpart(s) in one upstream plan, and the goals with none."""
     links: list[Alignment] = []
@@ -272,7 +275,9 @@ def align_to(
     return links, missing
 
 
-def _link(local: _Goal, upstream: _Goal, s: float, method: Method, evidence: str) -> Alignment:
+def _link(
+    local: GoalFeatures, upstream: GoalFeatures, s: float, method: Method, evidence: str
+) -> Alignment:
     return Alignment(
         local.ref,
         upstream.ref,
@@ -288,7 +293,7 @@ class PeerEntry:
     """A local addition as peer matching saw it, and the canonical goal it was linked to (None:
     it is a canonical goal itself)."""
 
-    goal: _Goal
+    goal: GoalFeatures
     canonical: GoalRef | None
 
 
@@ -301,7 +306,7 @@ class PeerIndex:
 
     def __init__(self, entries: Sequence[PeerEntry] = ()) -> None:
         self.entries: list[PeerEntry] = []
-        self.canon: dict[str | None, list[_Goal]] = defaultdict(list)
+        self.canon: dict[str | None, list[GoalFeatures]] = defaultdict(list)
         self.index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
         self.canonical: set[GoalRef] = set()
         for entry in entries:
@@ -309,14 +314,14 @@ class PeerIndex:
                 self._add_canonical(entry.goal)
             self.entries.append(entry)
 
-    def _add_canonical(self, goal: _Goal) -> None:
+    def _add_canonical(self, goal: GoalFeatures) -> None:
         reps = self.canon[goal.concept]
         for gram in goal.grams:
             self.index[(goal.concept, gram)].append(len(reps))
         reps.append(goal)
         self.canonical.add(goal.ref)
 
-    def match(self, goal: _Goal) -> Alignment | None:
+    def match(self, goal: GoalFeatures) -> Alignment | None:
         """The peer link of one local addition to the canonical goal it is, or None when it
         becomes a canonical goal itself."""
         counts: dict[int, int] = defaultdict(int)
@@ -343,7 +348,7 @@ class PeerIndex:
         return None
 
 
-def peers(additions: list[_Goal], index: PeerIndex | None = None) -> list[Alignment]:
+def peers(additions: list[GoalFeatures], index: PeerIndex | None = None) -> list[Alignment]:
     """Local additions that are the same goal in several plans, each linked to the first of them
     (the canonical goal), found through an inverted index of bigrams by area type; the index
     may hold the canonical goals of plans aligned before (see PeerIndex)."""
@@ -352,11 +357,13 @@ def peers(additions: list[_Goal], index: PeerIndex | None = None) -> list[Alignm
 
 
 def footnoted(
-    local: dict[GoalRef, _Goal], quoted: dict[str, list[_Goal]], titles: dict[str, str]
+    local: dict[GoalRef, GoalFeatures],
+    quoted: dict[str, list[GoalFeatures]],
+    titles: dict[str, str],
 ) -> list[Alignment]:
     """Links from each local goal to the goals footnotes quote for it (score 1), and from a
     quoted city goal to the provincial goal quoted for the same local goal: the way up."""
-    by_local: dict[GoalRef, list[_Goal]] = defaultdict(list)
+    by_local: dict[GoalRef, list[GoalFeatures]] = defaultdict(list)
     for goals in quoted.values():
         for goal in goals:
             if goal.item.quoted_for and goal.item.quoted_for[0] in titles:
@@ -373,7 +380,7 @@ def footnoted(
 
 
 def through(
-    local: _Goal,
+    local: GoalFeatures,
     links: list[Alignment],
     up: dict[GoalRef, list[Alignment]],
     national: UpstreamIndex,
@@ -417,6 +424,7 @@ def align(
     quoted: Sequence[Plan] = (),
     peer_index: PeerIndex | None = None,
     known: Sequence[Quoting] = (),
+    features: Mapping[str, list[GoalFeatures]] | None = None,
 ) -> Alignments:
     """Align the goals of the local plans, and of the provincial and city plans their footnotes
     quote, with the upstream plan (the national outline); each local goal with the goals quoted
@@ -424,12 +432,14 @@ def align(
     with the canonical goals already in `peer_index` (plans aligned before: an update).
 
     `known` are the quoted plans of documents aligned before (an update): a local plan that
-    cites one is aligned with its goals, as in a full build, but nothing of theirs is linked."""
+    cites one is aligned with its goals, as in a full build, but nothing of theirs is linked.
+    `features`: goals_of of some of the plans, by title, made already (by a build's workers)."""
     national = UpstreamIndex(goals_of(upstream))
     titles = {p.key: p.title for p in local}
     every_title = {**{k.key: k.title for k in known}, **titles}
     context = [q for k in known for q in k.quoted]
-    goals = {p.title: goals_of(p) for p in [*local, *quoted, *context]}
+    made = features or {}
+    goals = {p.title: made.get(p.title) or goals_of(p) for p in [*local, *quoted, *context]}
     by_ref = {g.ref: g for p in local for g in goals[p.title]}
     every_note = [*notes, *(n for k in known for n in k.notes)]
     said = {n.source: n for n in every_note if n.plan == upstream.title}
@@ -440,7 +450,7 @@ def align(
                 if (note := said.get(GoalRef(every_title[key], area, n))) is not None:
                     said[g.ref] = note
     out = Alignments()
-    additions: list[_Goal] = []
+    additions: list[GoalFeatures] = []
     up: dict[GoalRef, list[Alignment]] = defaultdict(list)  # quoted goal → its national ones
     for q in context:
         for link in align_to(goals[q.title], national, said)[0]:

@@ -16,7 +16,15 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store, serialize
 
 from derive import derive
-from derive.alignment import Alignments, GoalRef, Quoting, UpstreamNote, align
+from derive.alignment import (
+    Alignments,
+    GoalFeatures,
+    GoalRef,
+    Quoting,
+    UpstreamNote,
+    align,
+    goals_of,
+)
 from derive.departments import Registry, load_registry
 from derive.ownership import OwnerModel, load_lexicon
 from derive.quoted import quoted_plans
@@ -129,6 +137,7 @@ class AlignmentInput:
     plan: Plan
     notes: list[UpstreamNote]
     quoted: list[ParsedDocument]
+    goals: list[GoalFeatures]  # goals_of(plan), made where the document was parsed
 
 
 def alignment_input(doc: ParsedDocument) -> AlignmentInput:
@@ -152,14 +161,15 @@ def alignment_input(doc: ParsedDocument) -> AlignmentInput:
         notes=[],
         areas=[dataclasses.replace(a, measures=[], notes=[]) for a in plan.areas],
     )
-    return AlignmentInput(goals_only, notes, quoted_plans(doc))
+    return AlignmentInput(goals_only, notes, quoted_plans(doc), goals_of(goals_only))
 
 
 def alignments_of(inputs: list[AlignmentInput], outline: Plan) -> Alignments:
     """The alignments of the documents' goals and of the goals their footnotes quote."""
     notes = [n for i in inputs for n in i.notes]
     quoted = [q.plan for i in inputs for q in i.quoted]
-    return align([i.plan for i in inputs], outline, notes, quoted)
+    features = {i.plan.title: i.goals for i in inputs}
+    return align([i.plan for i in inputs], outline, notes, quoted, features=features)
 
 
 @dataclass(frozen=True)
