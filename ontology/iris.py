@@ -24,6 +24,7 @@ class RegionNames:
 
     def __init__(self, corpus: list[CorpusEntry]) -> None:
         self.slugs: dict[str, str] = {"中国": "china"}
+        self._plan_slugs: dict[str, str] = {}  # plan_slug's answers: every alignment asks twice
         for e in corpus:
             self.slugs[e.region] = e.region_slug
             if e.parent_region and e.region.startswith(e.parent_region):
@@ -41,6 +42,11 @@ class RegionNames:
 
     def plan_slug(self, title: str) -> str:
         """The slug of a plan from its title: region, topic and period."""
+        if (known := self._plan_slugs.get(title)) is None:
+            known = self._plan_slugs[title] = self._plan_slug(title)
+        return known
+
+    def _plan_slug(self, title: str) -> str:
         t = canonical_title(title)
         period = _PERIOD.search(t)
         head = t[: period.start()] if period else t
