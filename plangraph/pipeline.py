@@ -366,6 +366,8 @@ def build(
                 inputs.append(part.alignment)
                 if progress:
                     progress(len(plans), len(sources))
+            if checked:  # the workers are done: the index takes the core they leave
+                checked.index.start()
             for doc in (q for i in inputs for q in i.quoted):  # they point at the local goals
                 shared.add_document(doc)
             links = alignments_of(inputs, outline[0].plan)

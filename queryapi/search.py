@@ -91,11 +91,11 @@ SCHEMA = (
 
 
 class IndexWriter:
-    """A new search index being written, rows as they come (a build adds each plan's rows as
-    its worker hands them over), a batch at a time by a thread of its own (SQLite releases the
-    GIL while FTS5 tokenises), optimised and closed by `close`; a fresh file each time."""
-
-    BATCH_ROWS = 50_000  # rows per transaction: each adds an FTS5 segment, merged as they grow
+    """A new search index being written: rows are held as they come (a build adds each plan's
+    rows as its worker hands them over) until `start`, then inserted by a thread of its own
+    (SQLite releases the GIL while FTS5 tokenises); `close` inserts the rest, optimises the
+    index and closes it; a fresh file each time. A build starts it once its workers are done,
+    so that the tokenising takes the core they leave idle instead of competing with them."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -105,12 +105,14 @@ class IndexWriter:
         self._inserting: Background[list[tuple[str, ...]]] = Background(self._insert, "index")
 
     def add(self, rows: list[tuple[str, ...]]) -> None:
-        """Queue rows (as index_rows_of gives them), inserted a batch at a time."""
+        """Hold rows (as index_rows_of gives them) for the next start or close."""
         self._waiting.extend(rows)
         self.rows += len(rows)
-        if len(self._waiting) >= self.BATCH_ROWS:
-            self._inserting.put(self._waiting)
-            self._waiting = []
+
+    def start(self) -> None:
+        """Insert the rows held so far, in the thread, while the caller goes on."""
+        self._inserting.put(self._waiting)
+        self._waiting = []
 
     def _insert(self, rows: list[tuple[str, ...]]) -> None:
         if self._db is None:  # no journal: a failed build deletes the whole generation
@@ -124,8 +126,7 @@ class IndexWriter:
 
     def close(self) -> int:
         """Insert what waits, merge the index's segments into one and close it; the rows."""
-        self._inserting.put(self._waiting)
-        self._waiting = []
+        self.start()
         self._inserting.close()
         assert self._db is not None
         with self._db:
