@@ -140,16 +140,7 @@ def constrained_paths() -> frozenset[NamedNode]:
     )
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """Triples to validate, and the nodes among them typed only from elsewhere (the plan nodes
-    the triples point to: validated in their plans' pieces, so results about them are not news)."""
-
-    triples: list[Triple]
-    borrowed: set[str]
-
-
-def _with_types(store: Store, quads: list[Quad]) -> _Piece:
+def _with_types(store: Store, quads: list[Quad]) -> list[Triple]:
     """The quads' triples, and the types in the store of the IRIs they point to by a
     constrained property but do not type."""
     triples = [q.triple for q in quads]
@@ -160,7 +151,7 @@ def _with_types(store: Store, quads: list[Quad]) -> _Piece:
     } - has_type
     for node in sorted(pointed, key=str):
         triples.extend(q.triple for q in store.quads_for_pattern(node, RDF_TYPE, None))
-    return _Piece(triples, {str(n) for n in pointed})
+    return triples
 
 
 def _validate_graph(store: Store, graph: str) -> list[Violation]:
@@ -168,7 +159,7 @@ def _validate_graph(store: Store, graph: str) -> list[Violation]:
     about its own nodes."""
     quads = list(store.quads_for_pattern(None, None, None, NamedNode(graph)))
     subjects = {str(q.subject) for q in quads}
-    report = _validate(_with_types(store, quads).triples, graph)
+    report = _validate(_with_types(store, quads), graph)
     return [r for r in report.results if r.focus in subjects]
 
 
@@ -302,11 +293,8 @@ def validate_rest(
     both in `part`'s graphs and in the ones left, and the focus of a result naming a value node
     (whose type the piece may lack) are validated again with all their triples from the store."""
     part = part or validate_shared(store, plan_graphs, typed)
-    upstream, apart = _apart(store, plan_graphs)
-    if upstream != part.upstream:
-        raise ValidationError(f"the upstream plans changed while validating: {upstream}")
-    known = {g.value for g in part.graphs}
-    late = _shared_graphs(store, apart, known)
+    apart = plan_graphs | set(part.upstream)
+    late = _shared_graphs(store, apart, (g.value for g in part.graphs))
     texts = _texts(store, late, {})
     results = [*part.results, *(_engine_results(texts, part.borrowed) if late else [])]
     scratch = part.scratch
@@ -335,7 +323,7 @@ def validate_rest(
         quads = [
             q for s in sorted(straddlers, key=str) for q in store.quads_for_pattern(s, None, None)
         ]
-        again = _validate(_with_types(store, quads).triples, "nodes across graphs")
+        again = _validate(_with_types(store, quads), "nodes across graphs")
         whole = [r for r in again.results if NamedNode(r.focus[1:-1]) in straddlers]
     names = {str(s) for s in straddlers}
     kept = (r for r in [*plan_results, *part.found, *shared] if r.focus not in names)
