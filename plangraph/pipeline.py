@@ -27,7 +27,14 @@ from ingest.model import Plan
 from ingest.parse import ParsedDocument, parse_document
 from ingest.quotations import find_quotations
 from ingest.upstream import read_outline
-from ontology.dataset import Dataset, DatasetBuilder, GraphFiles, PlanGraph, build_dataset
+from ontology.dataset import (
+    Dataset,
+    DatasetBuilder,
+    GraphFiles,
+    KnownSlug,
+    PlanGraph,
+    build_dataset,
+)
 from plangraph.peers import PEERS_FILE, peer_state, save_peers
 from plangraph.settings import Settings
 from queryapi.aggregates import PlanShare, Shares, materialise, plan_share, plans_with_areas
@@ -222,9 +229,11 @@ class _Builder:
     own: Ownership
     sort: bool  # sorted TriG for graphs/, else N-Quads for the store only
     check: bool  # PlanChecks too: the build writes a store
+    known: KnownSlug | None = None  # an update's slugs from the store (not for processes)
 
     def part(self, doc: ParsedDocument) -> _Part:
-        graph = DatasetBuilder(self.corpus, self.own.registry).plan_graph(doc, self.sort)
+        builder = DatasetBuilder(self.corpus, self.own.registry, self.known)
+        graph = builder.plan_graph(doc, self.sort)
         built = BuiltPlan(doc.plan.key, doc.plan.source, doc.plan.warnings)
         checks = plan_checks(graph) if self.check else None
         return _Part(built, graph, alignment_input(doc), checks)
