@@ -31,6 +31,7 @@ a full build writes it.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterable
@@ -195,8 +196,10 @@ def _referenced(store: Store, node: NamedNode) -> bool:
 
 def known_slugs(store: Store) -> KnownSlug:
     """The work_slug of a text from the store: the end of the indicator, actor, work or unit
-    IRI it labels (built from work_slug of that very label), or None for a text new to it."""
+    IRI it labels (built from work_slug of that very label), or None for a text new to it;
+    asked once a text (a plan names the same indicators and actors many times)."""
 
+    @functools.cache
     def known(text: str) -> str | None:
         label = Literal(text, language="zh")
         for predicate in LABELS:
