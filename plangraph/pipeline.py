@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import RdfFormat, Store, serialize
 
@@ -42,6 +41,9 @@ from queryapi.search import SEARCH_FILE, IndexWriter, index_rows_of
 from queryapi.store import BuildReport, new_store, writing
 from queryapi.validation import VALIDATION_FILE, Violation, save_report
 from queryapi.validation_parts import PlanVerdict, validate_plan, validate_rest
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,9 @@ def _parts(builder: _Builder, paths: list[Path], jobs: int) -> Iterator[Iterator
     if jobs <= 1 or len(paths) < POOL_MIN_DOCUMENTS:
         yield map(builder.document, paths)
         return
+    import multiprocessing  # here: 20 ms of imports an update (one document) does without
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("fork"),
