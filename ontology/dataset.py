@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -178,12 +178,21 @@ class PlanGraph:
         return RdfFormat.TRIG if self.sorted else RdfFormat.N_QUADS
 
 
+KnownSlug = Callable[[str], "str | None"]  # a text's work_slug as a built store has it, or None
+
+
 class DatasetBuilder:
     """Turns parsed documents into a Dataset following the ontology contract."""
 
-    def __init__(self, corpus: list[CorpusEntry], registry: Registry | None = None) -> None:
+    def __init__(
+        self,
+        corpus: list[CorpusEntry],
+        registry: Registry | None = None,
+        known: KnownSlug | None = None,
+    ) -> None:
         self.corpus = {e.key: e for e in corpus}
         self.registry = registry or Registry()
+        self.known = known
         self.regions = RegionNames(corpus)
         self.dataset = Dataset()
         self.vocab = self.dataset.graph(VOCABULARY_GRAPH)
@@ -194,6 +203,12 @@ class DatasetBuilder:
         self.keys: dict[str, NamedNode] = {}  # plan key → plan IRI, of the plans added so far
         self.restated: set[tuple[NamedNode, NamedNode, Term]] = set()
         self.described: set[NamedNode] = set()  # departments whose triples are added
+
+    def work_slug(self, text: str) -> str:
+        """work_slug of an indicator key, actor, unit or cited work: the store's when an update
+        names it (a known text needs no pinyin, whose dictionaries take 0.3 s to load)."""
+        known = self.known(text) if self.known is not None else None
+        return known if known is not None else work_slug(text)
 
     # --- plans ------------------------------------------------------------------------------
     def plan_iri(self, plan: Plan) -> NamedNode:
@@ -427,7 +442,7 @@ class DatasetBuilder:
             if node not in self.plans:
                 self.plans[node] = PlanResource(canonical, self.title_chain(canonical))
         else:
-            node = pid("work/" + work_slug(canonical))
+            node = pid("work/" + self.work_slug(canonical))
             self.cited.add(node, A, pg("Law" if kind == "law" else "Work"))
         self.cited_titles.setdefault(node, set()).add(
             (printed or title) if kind == "plan" else canonical
@@ -494,7 +509,7 @@ class DatasetBuilder:
     def indicator(self, phrase: str) -> NamedNode:
         """The shared indicator concept of a target's indicator phrase."""
         key = indicator_key(phrase)
-        node = pid("indicator/" + work_slug(key))
+        node = pid("indicator/" + self.work_slug(key))
         self.vocab.add(node, A, pg("Indicator"))
         self.vocab.add(node, A, NamedNode(SKOS + "Concept"))
         self.vocab.add(node, PREF, zh(key))
@@ -525,7 +540,7 @@ class DatasetBuilder:
     def unit(self, plan: Plan, name: str) -> NamedNode:
         """A stated department the registry cannot type, kept under its printed name."""
         region = self.regions.slug(plan.region)
-        node = pid(f"department/{region}/unit-{work_slug(name)}")
+        node = pid(f"department/{region}/unit-{self.work_slug(name)}")
         g = self.dataset.graph(DEPARTMENTS_GRAPH)
         g.add(node, A, pg("Department"))
         g.add(node, A, NamedNode(ORG + "Organization"))
@@ -683,7 +698,7 @@ class _Context:
             g.add(node, pg("evidence"), zh(r.evidence))
             return
         if r.department is None:
-            actor = pid("actor/" + work_slug(r.actor or ""))
+            actor = pid("actor/" + self.b.work_slug(r.actor or ""))
             g.add(item, pg("involvesActor"), actor)
             self.b.dataset.graph(DEPARTMENTS_GRAPH).add(actor, A, pg("GenericActor"))
             self.b.dataset.graph(DEPARTMENTS_GRAPH).add(actor, LABEL, zh(r.actor or ""))

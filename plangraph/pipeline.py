@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import RdfFormat, Store, serialize
 
@@ -40,6 +40,7 @@ from ontology.dataset import (
     Dataset,
     DatasetBuilder,
     GraphFiles,
+    KnownSlug,
     PlanGraph,
     build_dataset,
 )
@@ -57,6 +58,9 @@ from queryapi.search import SEARCH_FILE, IndexWriter, index_rows_of
 from queryapi.store import BuildReport, new_store, writing
 from queryapi.validation import VALIDATION_FILE, Violation, save_report
 from queryapi.validation_parts import PlanVerdict, validate_plan, validate_rest, validate_shared
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass(frozen=True)
@@ -246,9 +250,11 @@ class _Builder:
     own: Ownership
     sort: bool  # sorted TriG for graphs/, else N-Quads for the store only
     check: bool  # PlanChecks too: the build writes a store
+    known: KnownSlug | None = None  # an update's slugs from the store (not for processes)
 
     def part(self, doc: ParsedDocument) -> _Part:
-        graph = DatasetBuilder(self.corpus, self.own.registry).plan_graph(doc, self.sort)
+        builder = DatasetBuilder(self.corpus, self.own.registry, self.known)
+        graph = builder.plan_graph(doc, self.sort)
         built = BuiltPlan(doc.plan.key, doc.plan.source, doc.plan.warnings)
         checks = plan_checks(graph) if self.check else None
         return _Part(built, graph, alignment_input(doc), checks)
@@ -282,6 +288,9 @@ def _parts(builder: _Builder, paths: list[Path], jobs: int) -> Iterator[Iterator
     if jobs <= 1 or len(paths) < POOL_MIN_DOCUMENTS:
         yield map(builder.document, paths)
         return
+    import multiprocessing  # here: 20 ms of imports an update (one document) does without
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("fork"),

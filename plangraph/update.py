@@ -31,6 +31,8 @@ a full build writes it.
 
 from __future__ import annotations
 
+import functools
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,9 +56,10 @@ from ontology.dataset import (
     DEPARTMENTS_GRAPH,
     ONTOLOGY_GRAPH,
     DatasetBuilder,
+    KnownSlug,
     pg,
 )
-from ontology.namespaces import DCT, PGID, PREFIXES, PROV, RDF, SKOS
+from ontology.namespaces import DCT, PGID, PREFIXES, PROV, RDF, RDFS, SKOS
 from plangraph.peers import PEERS_FILE, load_peers, save_peers
 from plangraph.pipeline import BuiltPlan, Ownership, _Builder, _Part, ownership, upstream_all
 from plangraph.settings import Settings
@@ -69,7 +72,7 @@ from queryapi.aggregates import (
     share,
 )
 from queryapi.search import SEARCH_FILE, delta_path, update_index
-from queryapi.store import StoreEdit, StoreError, next_generation, writing
+from queryapi.store import StoreEdit, StoreError, next_generation, open_store, writing
 from queryapi.validation import VALIDATION_FILE
 
 ALIGNMENTS = NamedNode(ALIGNMENTS_GRAPH)
@@ -80,6 +83,9 @@ TITLE = NamedNode(DCT + "title")
 ALT_LABEL = NamedNode(SKOS + "altLabel")
 TYPE = NamedNode(RDF + "type")
 CITED_DESCRIPTION = {TYPE, TITLE, pg("level"), pg("jurisdiction"), pg("upstreamPlan")}
+# The labels of the nodes named by a work_slug (DatasetBuilder.work_slug), and those IRIs
+LABELS = (NamedNode(SKOS + "prefLabel"), NamedNode(RDFS + "label"), TITLE, ALT_LABEL)
+SLUGGED = re.compile(re.escape(PGID) + r"(?:indicator/|actor/|work/|department/[a-z0-9-]+/unit-)")
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,23 @@ def _referenced(store: Store, node: NamedNode) -> bool:
     return next(iter(store.quads_for_pattern(None, None, node, None)), None) is not None
 
 
+def known_slugs(store: Store) -> KnownSlug:
+    """The work_slug of a text from the store: the end of the indicator, actor, work or unit
+    IRI it labels (built from work_slug of that very label), or None for a text new to it;
+    asked once a text (a plan names the same indicators and actors many times)."""
+
+    @functools.cache
+    def known(text: str) -> str | None:
+        label = Literal(text, language="zh")
+        for predicate in LABELS:
+            for q in store.quads_for_pattern(None, predicate, label, None):
+                if (slugged := SLUGGED.match(q.subject.value)) is not None:
+                    return q.subject.value[slugged.end() :]
+        return None
+
+    return known
+
+
 def _step(seconds: dict[str, float], name: str, started: float) -> float:
     now = time.perf_counter()
     seconds[name] = round(seconds.get(name, 0.0) + now - started, 4)
@@ -212,14 +235,17 @@ def update(
     with writing(store_dir):
         corpus = load_corpus(settings.corpus)
         own = ownership(settings)
-        builder = _Builder(corpus, own, sort=False, check=False)
+        known = known_slugs(open_store(store_dir))
+        builder = _Builder(corpus, own, sort=False, check=False, known=known)
         parts: list[_Part] = [builder.document(p) for p in paths]
         outline = upstream_all(settings)[0].plan if parts else None
         t = _step(seconds, "parse", t)
         with next_generation(store_dir) as edit:
             t = _step(seconds, "copy", t)
             (edit.generation / VALIDATION_FILE).unlink(missing_ok=True)  # `validate` goes whole
-            changed = _change(edit, corpus, own, parts, outline, paths, remove, seconds, store_dir)
+            changed = _change(
+                edit, corpus, own, known, parts, outline, paths, remove, seconds, store_dir
+            )
             t = time.perf_counter()
         _step(seconds, "swap", t)
     built = [p.plan for p in parts]
@@ -237,6 +263,7 @@ def _change(
     edit: StoreEdit,
     corpus: list[CorpusEntry],
     own: Ownership,
+    known: KnownSlug,
     parts: list[_Part],
     outline: Plan | None,
     paths: list[Path],
@@ -255,7 +282,7 @@ def _change(
                 f"{key}: no plan of this corpus key or source file in {store_dir}; "
                 "give a key of the corpus file or the name of a built document"
             )
-    shared = DatasetBuilder(corpus, own.registry)
+    shared = DatasetBuilder(corpus, own.registry, known)
     peers = load_peers(edit.generation / PEERS_FILE)
     t = _step(seconds, "find", t)
     # What the old plans hold of the aggregates, taken off at the end (a national plan changes
@@ -286,9 +313,12 @@ def _change(
         store.remove_graph(o.graph)
     t = _step(seconds, "drop", t)
 
-    # In: the new graphs (with their departments) and their shares of the shared graphs.
+    # In: the new graphs (with their departments) and their shares of the shared graphs. Plain
+    # (transactional) writes, not bulk ones: a plan is a few thousand quads, and the bulk loader
+    # writes and ingests files for every index on each call (0.1-0.2 s a call, where these cost
+    # a few hundredths and the one flush before the swap).
     for part in parts:
-        store.bulk_load(part.graph.data, format=RdfFormat.N_QUADS)
+        store.load(part.graph.data, format=RdfFormat.N_QUADS)
         shared.merge(part.graph)
     quoted = [q for p in parts for q in p.alignment.quoted]
     for doc in quoted:
@@ -316,10 +346,10 @@ def _change(
         for q in list(store.quads_for_pattern(node, None, None, CITED)):
             if q.predicate != ALT_LABEL:
                 store.remove(q)
-    store.bulk_extend(adds)
+    store.extend(adds)
     for node, quads in described:  # a removed plan others still cite: described there
         if node not in new_plans and _referenced(store, node):
-            store.bulk_extend(
+            store.extend(
                 Quad(q.subject, q.predicate, q.object, CITED)
                 for q in quads
                 if q.predicate in CITED_DESCRIPTION
@@ -395,7 +425,7 @@ def _change(
             _drop_link(store, node, realigned)
     written = writer.dataset.graph(ALIGNMENTS_GRAPH).quads
     realigned |= {q for q in written if q.predicate == pg("alignsWith")}
-    store.bulk_extend(written)
+    store.extend(written)
     peers.add(index.entries[:start])  # the canonical goals kept, in their order
     peers.add(index.entries[start:])
     save_peers(peers, edit.generation / PEERS_FILE)

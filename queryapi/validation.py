@@ -15,13 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rdflib
 import shacl
 from pyoxigraph import RdfFormat, Store, Triple, parse, serialize
 
 from ontology import AREAS, ONTOLOGY, SHAPES
 from queryapi.store import StoreError
+
+if TYPE_CHECKING:  # rdflib takes 70 ms to import; only validate_graph's callers use it
+    import rdflib
 
 SH = "http://www.w3.org/ns/shacl#"
 VALIDATION_FILE = "validation.json"  # the build's verdict, beside the store in its generation

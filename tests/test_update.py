@@ -18,9 +18,10 @@ from pyoxigraph import NamedNode, Store
 
 from ingest.parse import PlanError
 from ontology.dataset import ALIGNMENTS_GRAPH, CITED_GRAPH, VOCABULARY_GRAPH, pg
+from ontology.iris import work_slug
 from plangraph.pipeline import build
 from plangraph.settings import Settings
-from plangraph.update import update
+from plangraph.update import LABELS, SLUGGED, known_slugs, update
 from queryapi.aggregates import AGGREGATES_GRAPH
 from queryapi.search import SEARCH_FILE, search
 from queryapi.store import generation_dir, store_generation, writing
@@ -191,6 +192,21 @@ def test_replacing_a_plan_by_itself_changes_nothing(settings, documents, full, t
     assert len(result.removed) == 1
     assert store_generation(store) != before  # a new generation: caches see the change
     assert every_graph(opened(store)) == every_graph(opened(full))
+
+
+def test_the_store_knows_the_slug_of_every_label_it_holds(full):
+    """What an update reads instead of computing pinyin is what work_slug computes."""
+    store = opened(full)
+    known = known_slugs(store)
+    labels = {
+        q.object.value
+        for p in LABELS
+        for q in store.quads_for_pattern(None, p, None, None)
+        if SLUGGED.match(q.subject.value)
+    }
+    assert len(labels) > 50
+    assert all(known(text) == work_slug(text) for text in labels)
+    assert known("从未写过的指标名称") is None
 
 
 def test_removing_a_plan_takes_its_graph_links_and_rows_out(settings, documents, full, tmp_path):
