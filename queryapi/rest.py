@@ -185,7 +185,14 @@ ITEM_PARTS = (
     Part("notes", "item-notes", "item"),
 )
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("/api/plans", "Every plan in the graph", m.PlanSummary, "plans", listing=True),
+    Endpoint(
+        "/api/plans",
+        "Every plan in the graph",
+        m.PlanSummary,
+        "plans",
+        listing=True,
+        total="plans-total",
+    ),
     Endpoint(
         "/api/plan/{plan}",
         "One plan: title, level, jurisdiction, period, its links to other plans and its areas",
