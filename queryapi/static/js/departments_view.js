@@ -79,8 +79,8 @@ export async function departmentView(main, _params, id) {
     const more = page.total - 1 > peers.length;
     main.append(h("h2", {}, t("dept.peers")), h("ul", { class: "peers", id: "peer-list" }, peers.map((p) =>
       h("li", {}, h("a", { href: `#/department/${idOf(p.iri)}` }, p.label ?? p.iri),
-        h("span", { class: "muted" }, ` ${p.jurisdictionLabel ?? ""} · ${t("dept.leads")} ${p.leads} · ${t("dept.supports")} ${p.supports}`)))),
-      more ? h("p", {}, h("a", { href: listHref({ function: fn }), id: "peer-more" }, `${t("more")} (${page.total - 1})`)) : null);
+        h("span", { class: "muted" }, ` ${p.jurisdictionLabel ?? ""} · ${t("dept.leads")} ${p.leads} · ${t("dept.supports")} ${p.supports}`)))));
+    if (more) main.append(h("p", {}, h("a", { href: listHref({ function: fn }), id: "peer-more" }, `${t("more")} (${page.total - 1})`)));
   }
 }
 
