@@ -5,12 +5,15 @@ queries that answer it and its response model. One generic handler runs them thr
 server's query pool (same timeout, cap and answer cache as /sparql), binding the resource's
 IRI and any parameter as a VALUES block of RDF terms, never as raw query text. Lists are paginated
 (`limit`, `offset`) and come as JSON (`{"items", "total", "limit", "offset", "next"}`) or, on
-`Accept: text/csv` or `format=csv`, as CSV.
+`Accept: text/csv` or `format=csv`, as CSV. A list with a `total` query is paged inside its query
+(a line `#page` becomes LIMIT and OFFSET, each `#if name:` line a pattern when the filter is
+given), so a page costs what its rows cost, not what the whole list does.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import inspect
 import io
 import json
@@ -44,6 +47,18 @@ Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,199}$", description="
 Seq = Annotated[int, Path(ge=1, le=99999, description="1-based position (pg:sequence)")]
 _PARAMETERS = {"plan": Slug, "region": Slug, "function": Slug, "indicator": Slug}
 _PARAMETERS |= {"area": Seq, "n": Seq}
+_SLUG = r"^[a-z0-9][a-z0-9_-]{0,199}$"
+# A list's optional filters: the query parameter, the IRI it names, what it keeps.
+FILTERS = {
+    "region": (
+        "region/{}",
+        "only the departments of this jurisdiction (its IRI slug, e.g. liuzhou-luzhai)",
+    ),
+    "function": (
+        "department-type/{}",
+        "only the departments of this function (department type slug, e.g. health)",
+    ),
+}
 
 _REST_PATHS = [
     r"plan/[^/]+",
@@ -135,6 +150,8 @@ class Endpoint:
     nest: Nest | None = None
     finish: Callable[[m.Row, Settings], None] | None = None
     tags: tuple[str, ...] = ("resources",)
+    total: str | None = None  # a query counting the list: `query` is then paged inside
+    filters: tuple[str, ...] = ()  # optional query parameters of FILTERS, bound as IRIs
 
 
 def _with_source(row: m.Row, settings: Settings) -> None:
@@ -168,7 +185,14 @@ ITEM_PARTS = (
     Part("notes", "item-notes", "item"),
 )
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("/api/plans", "Every plan in the graph", m.PlanSummary, "plans", listing=True),
+    Endpoint(
+        "/api/plans",
+        "Every plan in the graph",
+        m.PlanSummary,
+        "plans",
+        listing=True,
+        total="plans-total",
+    ),
     Endpoint(
         "/api/plan/{plan}",
         "One plan: title, level, jurisdiction, period, its links to other plans and its areas",
@@ -255,10 +279,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "/api/departments",
-        "Every department, with how many goals and measures it leads and supports",
+        "The departments (of one region, of one function), with how many goals and measures "
+        "each leads and supports",
         m.DepartmentSummary,
         "departments",
         listing=True,
+        total="departments-total",
+        filters=("region", "function"),
     ),
     Endpoint(
         "/api/department/{region}/{function}",
@@ -430,6 +457,33 @@ def _nest(rows: list[m.Row], nest: Nest) -> list[m.Row]:
     return list(grouped.values())
 
 
+def shaped(
+    query: NamedQuery, given: set[str], limit: int | None = None, offset: int = 0
+) -> NamedQuery:
+    """The query with each `#if name:` line of a given filter made its pattern and, with a
+    limit, its `#page` line made LIMIT and OFFSET (integers, checked by the route)."""
+
+    def line(text: str) -> str:
+        stripped = text.strip()
+        if (found := re.fullmatch(r"#if (\w+):(.*)", stripped)) and found.group(1) in given:
+            return found.group(2)
+        if stripped == "#page" and limit is not None:
+            return f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        return text
+
+    text = "\n".join(line(t) for t in query.query.text.splitlines())
+    return dataclasses.replace(query, query=dataclasses.replace(query.query, text=text))
+
+
+def filter_terms(filters: dict[str, str | None]) -> tuple[tuple[str, Term], ...]:
+    """The given filters as IRIs to bind (FILTERS says which IRI each slug names)."""
+    return tuple(
+        (name, Term("iri", ID + FILTERS[name][0].format(value)))
+        for name, value in sorted(filters.items())
+        if value is not None
+    )
+
+
 @dataclass
 class Runner:
     """The endpoints' handlers over the loaded named queries."""
@@ -474,8 +528,11 @@ class Runner:
         limit: int,
         offset: int,
         format_name: str | None,
+        filters: dict[str, str | None] | None = None,
     ) -> Response:
         bound = self.iri_of(endpoint, params)
+        if endpoint.total:
+            return await self.paged(request, endpoint, bound, limit, offset, format_name, filters)
         if bound:
             exists = await select(request, self.queries["resource-exists"], (("iri", bound[0][1]),))
             if not exists:
@@ -490,6 +547,33 @@ class Runner:
         items = [endpoint.model.model_validate(r).model_dump(mode="json") for r in rows]
         return list_response(request, endpoint.model, items, limit, offset, format_name)
 
+    async def paged(
+        self,
+        request: Request,
+        endpoint: Endpoint,
+        bound: tuple[tuple[str, Term], ...],
+        limit: int,
+        offset: int,
+        format_name: str | None,
+        filters: dict[str, str | None] | None,
+    ) -> Response:
+        """One page of a list paged inside its query, and its total from the `total` query."""
+        negotiate_list(request, format_name)  # 406 before any query runs
+        filters = filters or {}
+        given = {n for n, v in filters.items() if v is not None}
+        bindings = bound + filter_terms(filters)
+        assert endpoint.total is not None
+        counted = await select(request, shaped(self.queries[endpoint.total], given), bindings)
+        total = int(counted[0].get("total", 0)) if counted else 0
+        rows = []
+        if offset < total:
+            query = shaped(self.queries[endpoint.query], given, limit, offset)
+            rows = await select(request, query, bindings)
+        items = [endpoint.model.model_validate(r).model_dump(mode="json") for r in rows]
+        return list_response(
+            request, endpoint.model, items, limit, offset, format_name, total=total
+        )
+
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items on a page")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
@@ -498,7 +582,12 @@ Format = Annotated[
 ]
 
 
-def _signature(names: list[str], listing: bool) -> inspect.Signature:
+def _filter(name: str) -> Any:
+    """The annotation of an optional filter: a slug, documented by FILTERS."""
+    return Annotated[str | None, Query(pattern=_SLUG, description=FILTERS[name][1])]
+
+
+def _signature(names: list[str], listing: bool, filters: tuple[str, ...] = ()) -> inspect.Signature:
     kw = inspect.Parameter.KEYWORD_ONLY
     params = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
@@ -510,6 +599,7 @@ def _signature(names: list[str], listing: bool) -> inspect.Signature:
             inspect.Parameter("offset", kw, annotation=Offset, default=0),
             inspect.Parameter("format", kw, annotation=Format, default=None),
         ]
+    params += [inspect.Parameter(n, kw, annotation=_filter(n), default=None) for n in filters]
     return inspect.Signature(params)
 
 
@@ -519,12 +609,20 @@ def _handler(runner: Runner, endpoint: Endpoint) -> Callable[..., Awaitable[Any]
     async def handler(request: Request, **kwargs: Any) -> Any:
         params = {n: kwargs[n] for n in names}
         if endpoint.listing:
+            filters = {n: kwargs[n] for n in endpoint.filters}
             return await runner.listing(
-                request, endpoint, params, kwargs["limit"], kwargs["offset"], kwargs["format"]
+                request,
+                endpoint,
+                params,
+                kwargs["limit"],
+                kwargs["offset"],
+                kwargs["format"],
+                filters,
             )
         return await runner.resource(request, endpoint, params)
 
-    handler.__signature__ = _signature(names, endpoint.listing)  # type: ignore[attr-defined]
+    signature = _signature(names, endpoint.listing, endpoint.filters)
+    handler.__signature__ = signature  # type: ignore[attr-defined]
     handler.__name__ = re.sub(r"\W+", "_", endpoint.path.strip("/")).strip("_")
     return handler
 

@@ -152,6 +152,7 @@ def test_cookbook_parameters_are_bound_and_typed(client):
 
 
 LISTS = ["/api/plans", "/api/departments", "/api/indicators", "/api/queries"]
+LISTS += ["/api/departments?region=liuzhou-luzhai", "/api/departments?function=health"]
 LISTS += [f"/api/search?q={quote('妇女')}", "/api/queries/shared-measures"]
 
 
@@ -184,6 +185,76 @@ def test_every_list_comes_as_csv(client, url, how):
     first = json_page["items"][0]
     assert list(rows[0]) == list(first)
     assert rows[0][next(iter(first))] == str(next(iter(first.values())))
+
+
+# --- the department list: filtered by region and function, paged inside its query ------------
+
+
+def sparql_rows(client, query: str) -> list[dict[str, str]]:
+    doc = client.get("/sparql", params={"query": query}).json()
+    return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+
+
+def department_load(client, where: str) -> dict[str, tuple[int, int]]:
+    """Each department matching `where` (over ?d) with its lead and support counts, from /sparql."""
+    rows = sparql_rows(
+        client,
+        "SELECT ?d (SUM(?lead) AS ?leads) (SUM(?support) AS ?supports) WHERE { ?d a pg:Department . "
+        + where
+        + " OPTIONAL { ?r pg:department ?d ; pg:role ?role . BIND(IF(?role = pg:Lead, 1, 0) AS ?lead)"
+        " BIND(1 - ?lead AS ?support) } } GROUP BY ?d",
+    )
+    return {r["d"]: (int(r.get("leads", 0)), int(r.get("supports", 0))) for r in rows}
+
+
+@pytest.mark.parametrize("key", PLANS)
+def test_departments_of_a_region_are_its_own_with_their_load(client, slugs, key):
+    region = slugs[key].rsplit("-women", 1)[0]
+    found = get(client, "/api/departments", params={"region": region, "limit": 1000})
+    expected = department_load(client, f"?d pg:jurisdiction <{ID}region/{region}> .")
+    assert found["total"] == len(found["items"]) == len(expected) > 10
+    assert {d["iri"]: (d["leads"], d["supports"]) for d in found["items"]} == expected
+    assert all(d["jurisdiction"] == f"{ID}region/{region}" for d in found["items"])
+    assert any(d["leads"] for d in found["items"]) and found["next"] is None
+    whole = get(client, "/api/departments", params={"limit": 1000})["items"]
+    assert [d for d in whole if d["jurisdiction"] == f"{ID}region/{region}"] == found["items"]
+
+
+def test_departments_of_a_function_and_of_both(client, slugs):
+    health = get(client, "/api/departments", params={"function": "health", "limit": 1000})
+    expected = department_load(client, f"?d pg:departmentType <{ID}department-type/health> .")
+    assert health["total"] == len(expected) >= len(PLANS)
+    assert {d["iri"]: (d["leads"], d["supports"]) for d in health["items"]} == expected
+    region = slugs["luzhai"].rsplit("-women", 1)[0]
+    both = get(client, "/api/departments", params={"region": region, "function": "health"})
+    (one,) = both["items"]
+    assert one["url"] == f"/api/department/{region}/health" and both["total"] == 1
+    department = get(client, one["url"])
+    assert (len(department["leads"]), len(department["supports"])) == (
+        one["leads"],
+        one["supports"],
+    )
+
+
+def test_department_pages_are_cut_inside_the_query(client):
+    """Every page of the whole list, at any offset, is the slice of the list the total counts."""
+    whole = get(client, "/api/departments", params={"limit": 1000})
+    assert whole["total"] == len(whole["items"]) == len(department_load(client, ""))
+    last = get(client, "/api/departments", params={"limit": 3, "offset": whole["total"] - 2})
+    assert last["items"] == whole["items"][-2:] and last["next"] is None
+    past = get(client, "/api/departments", params={"offset": whole["total"] + 5})
+    assert past["items"] == [] and past["total"] == whole["total"]
+    nowhere = get(client, "/api/departments", params={"region": "no-such-region"})
+    assert nowhere == {"items": [], "total": 0, "limit": 100, "offset": 0, "next": None}
+
+
+@pytest.mark.parametrize("name", ["region", "function"])
+def test_department_filters_are_slugs_and_documented(client, name):
+    bad = client.get("/api/departments", params={name: "> } SELECT * { ?s ?p ?o"})
+    assert_error(bad, 422, "invalid-parameter")
+    operation = get(client, "/openapi.json")["paths"]["/api/departments"]["get"]
+    (param,) = [p for p in operation["parameters"] if p["name"] == name]
+    assert param["in"] == "query" and not param.get("required") and param["description"]
 
 
 def test_a_single_resource_has_no_csv(client, slugs):

@@ -147,3 +147,32 @@ def test_a_query_url_opens_and_runs_it(server: Server, browser: Browser) -> None
     page.goto(f"{server.url}/#/sparql?query={quote('SELECT * WHERE { ?s ?p }')}")
     expect(page.locator("#sparql-status.error")).to_contain_text("出错了: query: error at 1:")
     page.context.close()
+
+
+def test_the_department_list_is_a_page_of_a_region_or_a_function(
+    server: Server, browser: Browser
+) -> None:
+    """The list asks the server for one page (of a region, of a function), never the whole list,
+    and links each jurisdiction and function to its own list."""
+    region = "liuzhou-luzhai"
+    expected = httpx.get(f"{server.url}/api/departments", params={"region": region}).json()
+    page = new_page(browser)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/departments" in r.url else None)
+    page.goto(f"{server.url}/#/departments?region={region}")
+    rows = page.locator("#department-table tbody tr")
+    expect(rows).to_have_count(expected["total"])
+    expect(page.locator("h1")).to_contain_text("鹿寨县")
+    assert all(f"region={region}" in u and "limit=100" in u for u in asked), asked
+    rows.locator("a.department-type-link").first.click()
+    expect(page.locator("#department-pager")).to_contain_text("/ ")
+    assert "function=" in page.url, page.url
+    types = page.locator("#department-table tbody a.department-type-link").all_inner_texts()
+    assert types and len(set(types)) == 1, types
+    page.goto(f"{server.url}/#/departments")
+    whole = httpx.get(f"{server.url}/api/departments").json()
+    expect(rows).to_have_count(len(whole["items"]))
+    if whole["next"]:
+        page.locator("#department-pager a.next").click()
+        expect(page.locator("#department-pager")).to_contain_text("101–")
+    page.context.close()
