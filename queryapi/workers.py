@@ -359,7 +359,8 @@ class QueryPool:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(timeout=5)
-        worker.conn.close()
+        with contextlib.suppress(OSError):  # close() and a respawn thread may both get here
+            worker.conn.close()
 
 
 def busy() -> Failure:
