@@ -189,11 +189,12 @@ class DatasetBuilder:
         corpus: list[CorpusEntry],
         registry: Registry | None = None,
         known: KnownSlug | None = None,
+        regions: RegionNames | None = None,
     ) -> None:
-        self.corpus = {e.key: e for e in corpus}
+        self.regions = regions or RegionNames(corpus)  # a build's documents share one
+        self.corpus = self.regions.entries
         self.registry = registry or Registry()
         self.known = known
-        self.regions = RegionNames(corpus)
         self.dataset = Dataset()
         self.vocab = self.dataset.graph(VOCABULARY_GRAPH)
         self.cited = self.dataset.graph(CITED_GRAPH)
@@ -379,12 +380,8 @@ class DatasetBuilder:
         t = canonical_title(title)
         if t.startswith(NATIONAL):
             return self.chain("中国", "national")
-        named = []
-        for e in self.corpus.values():
-            short = e.region.removeprefix(e.parent_region or "")
-            named += [(len(n), n, e) for n in {e.region, short} if n and t.startswith(n)]
-        if named:
-            entry = max(named, key=lambda x: x[0])[2]
+        entry = self.regions.entry_at_start(t)
+        if entry:
             return self.chain(entry.region, entry.level or region_level(entry.region), entry.key)
         name = title_region(t) or self.named_region(t)
         return self.chain(name, region_level(name)) if name else []

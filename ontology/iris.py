@@ -20,12 +20,19 @@ _INDICATOR_PREFIX = re.compile(r"^(?:全区|全县|全市|全省|全国|我区|�
 
 
 class RegionNames:
-    """Maps region names to slugs, from the corpus first and pinyin otherwise."""
+    """Maps region names to slugs, from the corpus first and pinyin otherwise, and finds the
+    corpus entry a cited title begins with; made once a build, shared by its documents."""
 
     def __init__(self, corpus: list[CorpusEntry]) -> None:
         self.slugs: dict[str, str] = {"中国": "china"}
+        self.entries: dict[str, CorpusEntry] = {e.key: e for e in corpus}
         self._plan_slugs: dict[str, str] = {}  # plan_slug's answers: every alignment asks twice
+        self._starts: dict[str, CorpusEntry] = {}  # a region's name or short name → its entry
         for e in corpus:
+            short = e.region.removeprefix(e.parent_region or "")
+            for name in (e.region, short):
+                if name:
+                    self._starts.setdefault(name, e)
             self.slugs[e.region] = e.region_slug
             if e.parent_region and e.region.startswith(e.parent_region):
                 self.slugs.setdefault(e.region[len(e.parent_region) :], e.region_slug)
@@ -39,6 +46,18 @@ class RegionNames:
         if region in self.slugs:
             return self.slugs[region]
         return slug(re.sub(r"(自治区|省|市|县|区)$", "", region))
+
+    def entry_at_start(self, title: str) -> CorpusEntry | None:
+        """The entry whose region (or short name: 番禺区 for 广州市番禺区) begins the title, the
+        longest such name, the first entry of the corpus that has it."""
+        return next(
+            (
+                self._starts[title[:n]]
+                for n in range(len(title), 0, -1)
+                if title[:n] in self._starts
+            ),
+            None,
+        )
 
     def plan_slug(self, title: str) -> str:
         """The slug of a plan from its title: region, topic and period."""

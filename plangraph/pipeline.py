@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ from ontology.dataset import (
     PlanGraph,
     build_dataset,
 )
+from ontology.iris import RegionNames
 from plangraph.peers import PEERS_FILE, peer_state, save_peers
 from plangraph.settings import Settings
 from queryapi.aggregates import (
@@ -252,8 +254,13 @@ class _Builder:
     check: bool  # PlanChecks too: the build writes a store
     known: KnownSlug | None = None  # an update's slugs from the store (not for processes)
 
+    @cached_property
+    def regions(self) -> RegionNames:
+        """The corpus's region names, made once for all the documents this builder reads."""
+        return RegionNames(self.corpus)
+
     def part(self, doc: ParsedDocument) -> _Part:
-        builder = DatasetBuilder(self.corpus, self.own.registry, self.known)
+        builder = DatasetBuilder(self.corpus, self.own.registry, self.known, self.regions)
         graph = builder.plan_graph(doc, self.sort)
         built = BuiltPlan(doc.plan.key, doc.plan.source, doc.plan.warnings)
         checks = plan_checks(graph) if self.check else None
@@ -353,7 +360,7 @@ def build(
             GraphFiles(graphs) if graphs else contextlib.nullcontext() as files,
         ):
             if load and load.generation:
-                checked = _Checked(IndexWriter(load.generation / SEARCH_FILE))
+                checked = _Checked(IndexWriter.forked(load.generation / SEARCH_FILE))
 
             def take(part: _Part) -> None:
                 graph = part.graph
