@@ -13,6 +13,8 @@ and where the terms occur (short terms); snippets mark each match with <mark>.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import html
 import math
 import re
@@ -102,9 +104,9 @@ class IndexWriter:
     A build's writer is `forked`: its rows go to a process of its own, which inserts them and
     optimises the index. A thread would not do: SQLite gives the GIL back at every row and then
     waits for it, so beside a build's busy main thread 506,303 rows took 259 s instead of 11.
-    The process is forked before the build has grown (a fork of the full build took 5 s and
-    its copy-on-write children 77 CPU-s for the same rows), and sent the rows at `start`, once
-    the build's workers are done, so that it takes the core they leave."""
+    The process is forked before the build has grown (a fork of a 3,000-plan build's full
+    process took 5 s) and sent the rows at `start`, once the build's workers are done, so that
+    it takes the core they leave."""
 
     def __init__(self, path: Path, writer: tuple[BaseProcess, Connection] | None = None) -> None:
         self.path = path
@@ -138,11 +140,7 @@ class IndexWriter:
         if self._pipe is None or not self._waiting:
             return
         if self._sending is None:
-            pipe = self._pipe
-            self._sending = Background(
-                lambda rows: [pipe.send(rows[i : i + 20000]) for i in range(0, len(rows), 20000)],
-                "index",
-            )
+            self._sending = Background(functools.partial(_send_rows, self._pipe), "index")
         self._sending.put(self._waiting)
         self._waiting = []
 
@@ -154,11 +152,15 @@ class IndexWriter:
                 db.executemany(INSERT, self._waiting)
             _finish_index(db)
         else:
-            self.start()
-            if self._sending is not None:
-                self._sending.close()
-            self._pipe.send(None)
-            answer = self._pipe.recv()
+            with contextlib.suppress(OSError):  # a broken pipe: the process says why, or died
+                self.start()
+                if self._sending is not None:
+                    self._sending.close()
+                self._pipe.send(None)
+            try:
+                answer = self._pipe.recv()
+            except EOFError:
+                answer = "the writing process ended without a word (killed?)"
             self._pipe.close()
             assert self._writer is not None
             self._writer.join()
@@ -166,6 +168,12 @@ class IndexWriter:
                 raise OSError(f"{self.path}: cannot write the search index: {answer}")
         self._waiting = []
         return self.rows
+
+
+def _send_rows(pipe: Connection, rows: list[tuple[str, ...]]) -> None:
+    """Send rows in batches: the process inserts one while the next is pickled."""
+    for i in range(0, len(rows), 20000):
+        pipe.send(rows[i : i + 20000])
 
 
 def _new_index(path: Path) -> sqlite3.Connection:

@@ -4,6 +4,7 @@ recomputed; and the index-backed text search gives the .rq's rows."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from queryapi.aggregates import (
     materialise,
     realigned_plans,
 )
-from queryapi.search import SEARCH_FILE
+from queryapi.search import SEARCH_FILE, IndexWriter, build_index, index_rows_of
 from queryapi.store import generation_dir, open_store, run_query
 from queryapi.text_search import text_search
 from tests.cookbook_answers import whole_corpus
@@ -208,3 +209,33 @@ def test_index_text_search_gives_the_rq_rows(store, built_store, word):
         (r["title"], int(r["line"])) for r in direct
     )
     assert bool(found) == (word != "不在任何规划里的词")
+
+
+def test_the_builds_forked_index_writer_writes_what_one_in_process_does(
+    store, built_store, tmp_path
+):
+    import sqlite3
+
+    def items(path: Path) -> list[tuple]:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT * FROM items ORDER BY rowid").fetchall()
+
+    rows = index_rows_of(store)
+    writer = IndexWriter.forked(tmp_path / "forked.sqlite")
+    writer.add(rows[:10])
+    writer.start()
+    writer.add(rows[10:])
+    assert writer.close() == len(rows)
+    assert sorted(items(tmp_path / "forked.sqlite")) == sorted(
+        items(generation_dir(built_store) / SEARCH_FILE)
+    )
+    assert build_index(store, tmp_path / "here.sqlite") == len(rows)
+    assert items(tmp_path / "here.sqlite") == items(tmp_path / "forked.sqlite")
+
+
+def test_a_failing_index_process_names_the_file(store, tmp_path):
+    missing = tmp_path / "no such folder" / "search.sqlite"
+    writer = IndexWriter.forked(missing)
+    writer.add(index_rows_of(store)[:5])
+    with pytest.raises(OSError, match=re.escape(f"{missing}: cannot write the search index")):
+        writer.close()
