@@ -99,8 +99,28 @@ def test_every_aggregate_query_writes_something(store):
     assert counts[RDF_TYPE] > 0
     assert len(local_plans) == 4  # the four plans; not the outline nor the two quoted plans
     assert {p.stem for p in aggregate_queries()} >= {"10-local-plans", "20-national-gaps"}
-    for prop in ("lacksNationalGoal", "goalCount", "measureCount", "leadMeasureCount"):
+    for prop in (
+        "lacksNationalGoal",
+        "goalCount",
+        "measureCount",
+        "leadMeasureCount",
+        "targetPlanCount",
+    ):
         assert counts[PG + prop] > 0, prop
+
+
+INDICATOR_COUNTS = """SELECT ?iri ?label (COUNT(DISTINCT ?plan) AS ?plans)
+    (COUNT(DISTINCT ?target) AS ?targets) WHERE {
+  ?iri a pg:Indicator . OPTIONAL { ?iri skos:prefLabel ?label }
+  ?target pg:indicator ?iri . ?item pg:hasTarget ?target . ?plan pg:hasArea ?area .
+  { ?area pg:hasGoal ?item } UNION { ?area pg:hasMeasure ?item }
+} GROUP BY ?iri ?label"""
+
+
+def test_the_indicator_list_reads_what_it_used_to_count(store):
+    listed = rows(store, (ROOT / "queryapi/rest/indicators.rq").read_text("utf-8"))
+    assert len(listed) > 10
+    assert listed == rows(store, INDICATOR_COUNTS)
 
 
 def test_materialise_follows_a_change(store):
@@ -145,6 +165,7 @@ def test_a_builds_shares_make_the_whole_aggregates(store):
         "10-local-plans",
         "40-area-counts",
         "50-department-load",
+        "60-indicator-use",
     ]
 
 
