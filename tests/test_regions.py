@@ -15,6 +15,7 @@ from ingest.parse import parse_document, parse_source
 from ingest.readers import read_source
 from ingest.regions import gazetteer, name_level, title_region
 from ontology.dataset import build_dataset
+from ontology.iris import RegionNames
 
 ROOT = Path(__file__).resolve().parent.parent
 LUZHAI = ROOT / "data" / "plans" / "luzhai.txt"
@@ -210,3 +211,19 @@ def test_the_corpus_agrees_with_the_gazetteer():
         assert where.city is not None and where.city.name == entry.parent_region, entry.key
         assert where.province is not None and where.province.name == entry.province, entry.key
         assert entry.meta()["level"] == "county", entry.key
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("广州市番禺区妇女发展规划（2021—2030年）", "panyu"),
+        ("番禺区妇女发展规划（2021—2030年）", "panyu"),  # the short name
+        ("曲江区儿童发展规划", "qujiang"),
+        ("鹿寨县妇女发展规划（2021—2030年）", "luzhai"),
+        ("广州市妇女发展规划（2021—2030年）", None),  # a parent region: not a corpus entry
+        ("中国妇女发展纲要（2021—2030年）", None),
+    ],
+)
+def test_a_cited_titles_corpus_entry_is_the_longest_region_it_begins_with(title, key):
+    entry = RegionNames(load_corpus()).entry_at_start(title)
+    assert (entry.key if entry else None) == key
