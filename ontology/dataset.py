@@ -334,14 +334,15 @@ class DatasetBuilder:
 
     def merge(self, part: PlanGraph) -> None:
         """Take in what a plan built apart adds to the shared graphs (its own graph goes to the
-        store and graphs/ directly, never into this builder's dataset)."""
-        for q in parse(part.shared, format=RdfFormat.N_QUADS):
+        store and graphs/ directly, never into this builder's dataset). Its bytes are read
+        leniently: pyoxigraph serialised them from terms it checked when they were made."""
+        for q in parse(part.shared, format=RdfFormat.N_QUADS, lenient=True):
             self.dataset.graph(q.graph_name.value).quads.add(q)  # type: ignore[union-attr]
         for node, titles in part.cited_titles.items():
             self.cited_titles.setdefault(NamedNode(node), set()).update(titles)
         self.restated |= {
             (q.subject, q.predicate, q.object)  # type: ignore[misc]
-            for q in parse(part.restated, format=RdfFormat.N_QUADS)
+            for q in parse(part.restated, format=RdfFormat.N_QUADS, lenient=True)
         }
         for node, res in part.plans.items():
             known = self.plans.get(NamedNode(node))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import itertools
 import os
 from collections import deque
@@ -222,10 +223,11 @@ class PlanChecks:
 
 
 def plan_checks(graph: PlanGraph) -> PlanChecks:
-    """Ask the plan's graph (with its part of the shared graphs) in a store of its own."""
+    """Ask the plan's graph (with its part of the shared graphs) in a store of its own (read
+    leniently: pyoxigraph serialised it from terms it checked when they were made)."""
     store = Store()
-    store.load(graph.data, format=graph.format)
-    store.load(graph.shared, format=RdfFormat.N_QUADS)
+    store.load(graph.data, format=graph.format, lenient=True)
+    store.load(graph.shared, format=RdfFormat.N_QUADS, lenient=True)
     return PlanChecks(
         sorted(p.value for p in plans_with_areas(store)),
         index_rows_of(store),
@@ -286,6 +288,8 @@ def _work(path: Path) -> _Part:
 
 
 POOL_MIN_DOCUMENTS = 8  # fewer are parsed in the build's own process
+FREEZE_EVERY = 100  # documents: what a build holds from them is moved out of the cyclic
+# collector's sight (gc.freeze), which otherwise rescans it all at every full collection
 
 
 @contextlib.contextmanager
@@ -322,6 +326,15 @@ def _parts(builder: _Builder, paths: list[Path], jobs: int) -> Iterator[Iterator
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+@contextlib.contextmanager
+def _thawed_at_end() -> Iterator[None]:
+    """Give what the block froze (FREEZE_EVERY) back to the cyclic collector when it ends."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def build(
     settings: Settings,
     paths: list[Path] | None = None,
@@ -340,7 +353,7 @@ def build(
 
     With a store, the store's writer lock is held from the start, so a second build into the
     same store fails at once (StoreBusy) instead of racing this one."""
-    with writing(store) if store else contextlib.nullcontext():
+    with writing(store) if store else contextlib.nullcontext(), _thawed_at_end():
         corpus = load_corpus(settings.corpus)
         sources = paths or [e.path for e in corpus]
         own = ownership(settings)
@@ -382,6 +395,10 @@ def build(
                 inputs.append(part.alignment)
                 if progress:
                     progress(len(plans), len(sources))
+                if len(plans) % FREEZE_EVERY == 0:
+                    gc.freeze()
+            if load:  # the last plans load while the shared graphs are made
+                load.flush()
             if checked:  # the workers are done: the index takes the core they leave
                 checked.index.start()
             for doc in (q for i in inputs for q in i.quoted):  # they point at the local goals

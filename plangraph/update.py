@@ -318,7 +318,7 @@ def _change(
     # writes and ingests files for every index on each call (0.1-0.2 s a call, where these cost
     # a few hundredths and the one flush before the swap).
     for part in parts:
-        store.load(part.graph.data, format=RdfFormat.N_QUADS)
+        store.load(part.graph.data, format=RdfFormat.N_QUADS, lenient=True)  # ours: see StoreLoad
         shared.merge(part.graph)
     quoted = [q for p in parts for q in p.alignment.quoted]
     for doc in quoted:

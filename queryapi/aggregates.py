@@ -193,7 +193,7 @@ def materialise(
             quads = _in_graph(_construct(store, query.path, query.text))
         elif query.kind == "facts":
             given = shares.facts.get(query.path.stem, [])
-            quads = _in_graph(parse(b"".join(given), format=RdfFormat.N_TRIPLES))
+            quads = _in_graph(parse(b"".join(given), format=RdfFormat.N_TRIPLES, lenient=True))
             if others:
                 quads += _in_graph(_construct(store, query.path, query.for_plans(others)))
         else:

@@ -173,10 +173,11 @@ def _plan_types(store: Store, graph: str) -> bytes:
 
 
 def _scratch(graphs: list[NamedNode], texts: list[bytes]) -> Store:
-    """The shared graphs in an in-memory store, for the questions validate_rest asks of them."""
+    """The shared graphs in an in-memory store, for the questions validate_rest asks of them
+    (the store's own dumps, read leniently)."""
     scratch = Store()
     for graph, text in zip(graphs, texts, strict=True):
-        scratch.bulk_load(text, format=RdfFormat.N_QUADS, to_graph=graph)
+        scratch.bulk_load(text, format=RdfFormat.N_QUADS, to_graph=graph, lenient=True)
     return scratch
 
 
@@ -299,7 +300,7 @@ def validate_rest(
     results = [*part.results, *(_engine_results(texts, part.borrowed) if late else [])]
     scratch = part.scratch
     for graph, text in zip(late, texts, strict=True):
-        scratch.bulk_load(text, format=RdfFormat.N_QUADS, to_graph=graph)
+        scratch.bulk_load(text, format=RdfFormat.N_QUADS, to_graph=graph, lenient=True)
     graphs = [*part.graphs, *late]
     own = _typing_plan_nodes(scratch)
     if own:
