@@ -334,8 +334,8 @@ class DatasetBuilder:
 
     def merge(self, part: PlanGraph) -> None:
         """Take in what a plan built apart adds to the shared graphs (its own graph goes to the
-        store and graphs/ directly, never into this builder's dataset). Its bytes are read
-        leniently: pyoxigraph serialised them from terms it checked when they were made."""
+        store and graphs/ directly, never into this builder's dataset); read leniently, as
+        queryapi.store.StoreLoad says why."""
         for q in parse(part.shared, format=RdfFormat.N_QUADS, lenient=True):
             self.dataset.graph(q.graph_name.value).quads.add(q)  # type: ignore[union-attr]
         for node, titles in part.cited_titles.items():

@@ -224,7 +224,7 @@ class PlanChecks:
 
 def plan_checks(graph: PlanGraph) -> PlanChecks:
     """Ask the plan's graph (with its part of the shared graphs) in a store of its own (read
-    leniently: pyoxigraph serialised it from terms it checked when they were made)."""
+    leniently, as StoreLoad says why)."""
     store = Store()
     store.load(graph.data, format=graph.format, lenient=True)
     store.load(graph.shared, format=RdfFormat.N_QUADS, lenient=True)
