@@ -36,7 +36,7 @@ class Settings:
     max_waiting: int = 64  # queries that may wait for a process; beyond that, 503 at once
     max_body: int = 1_000_000  # bytes in a request body (413 beyond)
     max_url: int = 8_192  # bytes in a request's path and query string (414 beyond)
-    cache_mb: int = 64  # answers kept until the next build (0: none; never over --endpoint)
+    cache_mb: int = 64  # answers (and /sparql responses) kept until the next build (0: none)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -52,10 +52,11 @@ def create_app(settings: Settings) -> FastAPI:
         )
         await anyio.to_thread.run_sync(pool.start)
         limiter = anyio.CapacityLimiter(settings.workers + settings.max_waiting)
-        cache = None
+        cache = responses = None
         if settings.cache_mb and not settings.endpoint:
             cache = AnswerCache(settings.cache_mb * 1_000_000)
-        app.state.plangraph = AppState(settings, pool, limiter, cache)
+            responses = AnswerCache(settings.cache_mb * 1_000_000)
+        app.state.plangraph = AppState(settings, pool, limiter, cache, responses)
         try:
             yield
         finally:

@@ -21,15 +21,31 @@ from queryapi.workers import Job, QueryFailed, QueryPool, busy
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class KeptResponse:
+    """An HTTP answer as it was sent, to send again for the same request."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+# A request as far as its answer depends on it: method, scheme, path, query string, the headers
+# negotiation and the base IRI read, and the body.
+RequestKey = tuple[object, ...]
+
+
 @dataclass
 class AppState:
     """What the app holds while it runs: its settings, the query pool, a thread limiter and the
-    answer cache (None over a remote endpoint, whose data may change under it)."""
+    answer caches (None over a remote endpoint, whose data may change under it): answers by
+    job, and /sparql's whole responses by request. Both hold the same bytes objects."""
 
     settings: Settings
     pool: QueryPool
     limiter: anyio.CapacityLimiter
-    cache: AnswerCache | None
+    cache: AnswerCache[Job, Serialized] | None
+    responses: AnswerCache[RequestKey, KeptResponse] | None
 
     def generation(self) -> str | None:
         """The store's current generation (None: no cache applies)."""

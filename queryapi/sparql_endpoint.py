@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from queryapi import results
 from queryapi.errors import ApiError, error_response
 from queryapi.guard import CheckedQuery, QueryRefused, check_query
 from queryapi.http import (
+    KeptResponse,
+    RequestKey,
     answer_response,
     app_state,
     decode_params,
@@ -156,9 +158,11 @@ async def sparql(request: Request) -> Response:
 
 class SparqlFastLane:
     """`/sparql` queries answered without FastAPI's routing, handler and exception layers, which
-    cost more than a cheap query itself. It takes only GET and POST without an Origin header
-    (CORS answers those); the answer, and every error in the one JSON shape, is what the route
-    above gives, because it is the route's own function that answers."""
+    cost more than a cheap query itself, and a repeated request answered with the response it
+    had on the same store generation (AppState.responses) before anything else is done. It
+    takes only GET and POST without an Origin header (CORS answers those); the answer, and
+    every error in the one JSON shape, is what the route above gives, because it is the route's
+    own function that answers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -172,11 +176,72 @@ class SparqlFastLane:
         ):
             await self.app(scope, receive, send)
             return
+        state = scope["app"].state.plangraph
+        body = await _declared_body(scope, receive, state.settings.max_body)
+        cache = state.responses if body is not None else None
+        generation = state.generation()
+        key = _request_key(scope, body)
+        if cache is not None and (kept := cache.get(generation, key)) is not None:
+            await send(
+                {"type": "http.response.start", "status": kept.status, "headers": kept.headers}
+            )
+            await send({"type": "http.response.body", "body": kept.body})
+            return
+        if body is not None and scope["method"] == "POST":
+            receive = _replay(body, receive)
         try:
             response = await sparql(Request(scope, receive))
         except (ApiError, QueryFailed) as err:
             response = error_response(err.failure)
+        if cache is not None and response.status_code == 200:
+            cache.put(generation, key, KeptResponse(200, response.raw_headers, response.body))
         await response(scope, receive, send)
+
+
+# The request headers an answer depends on: negotiation and the base IRI (Host)
+KEYED_HEADERS = frozenset((b"accept", b"content-type", b"host"))
+
+
+def _request_key(scope: Scope, body: bytes | None) -> RequestKey:
+    headers = tuple((n, v) for n, v in scope["headers"] if n in KEYED_HEADERS)
+    return (
+        scope["method"],
+        scope["scheme"],
+        scope.get("root_path", ""),
+        scope["path"],
+        scope["query_string"],
+        headers,
+        body,
+    )
+
+
+async def _declared_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """A POST's whole body when its Content-Length is declared and within `limit`; b"" for a
+    GET (whose body is not read); None otherwise (nothing read: read_body takes or refuses it,
+    or the client left while it was read)."""
+    if scope["method"] == "GET":
+        return b""
+    declared = next((v for n, v in scope["headers"] if n == b"content-length"), b"")
+    if not declared.isdigit() or int(declared) > limit:
+        return None
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """`receive` giving the body already read first."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)

@@ -387,9 +387,9 @@ def store_generation(store_dir: Path) -> str | None:
         except OSError:
             return None
         return f"dir-{os.stat(store_dir).st_ino}-{current.st_mtime_ns}"
-    if not (store_dir.parent / target / "CURRENT").exists():
-        return None
-    return Path(target).name
+    if not os.path.exists(os.path.join(os.path.dirname(store_dir), target, "CURRENT")):
+        return None  # os.path, not pathlib: a server calls this for every request
+    return os.path.basename(target)
 
 
 def open_store(store_dir: Path) -> Store:

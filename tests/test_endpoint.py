@@ -256,6 +256,27 @@ def test_the_fast_lane_answers_as_the_full_stack_does(client, query):
     assert "access-control-allow-origin" in full.headers
 
 
+def test_a_repeated_request_gets_its_answer_again_and_only_the_same_request_does(client):
+    """A /sparql response is kept for the same request on the same store generation; what an
+    answer depends on (Accept, the Host its base IRI comes from, the query) keys it."""
+    relative = "CONSTRUCT { <item> <https://example.org/p> 1 } WHERE {}"
+
+    def ask(accept: str = "application/n-triples", host: str | None = None, query=relative):
+        headers = {"accept": accept} | ({"host": host} if host else {})
+        return client.post("/sparql", data={"query": query}, headers=headers)
+
+    first, again = ask(), ask()
+    assert first.status_code == 200 and b"/item>" in first.content
+    assert (again.content, again.headers) == (first.content, first.headers)
+    elsewhere = ask(host="plans.example")
+    assert b"<http://plans.example/sparql/item>" in elsewhere.content or (
+        b"<http://plans.example/item>" in elsewhere.content
+    ), elsewhere.content
+    assert ask(accept="text/turtle").headers["content-type"].startswith("text/turtle")
+    assert ask(query=relative + " LIMIT 0").content == b""
+    assert client.get("/sparql", params={"query": relative}, headers={"accept": "application/n-triples"}).content == first.content
+
+
 # --- results are capped, and the answer says so ---------------------------------------------
 
 
