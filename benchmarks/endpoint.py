@@ -6,7 +6,8 @@ store as N-Quads and loads it into an Oxigraph store and an rdflib Dataset; the 
 kept under var/bench/ until the code that makes the data changes. Then it starts the three
 servers on loopback and measures:
 
-- every queries/*.rq, interleaved across the servers so machine noise falls on all: median and
+- every queries/*.rq (a plan and region of the corpus where it lacks the defaults:
+  benchmarks/cookbook_scope.py), interleaved across the servers so machine noise falls on all: median and
   p95, and the ratios to plangraph. plangraph's answer cache is bypassed (each request carries a
   fresh trailing comment) except in the "cached" column, which repeats the same text;
 - cheap repeated queries (ASK and a one-row lookup) from concurrent clients (wrk when it is on
@@ -24,6 +25,7 @@ import argparse
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import platform
 import shutil
@@ -36,6 +38,9 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from urllib.parse import quote
 
@@ -44,6 +49,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.cookbook_scope import cookbook_queries, corpus_scope  # noqa: E402
 from ontology.namespaces import PREFIXES  # noqa: E402
 from tests.servers import Server, free_port, oxigraph_serve, plangraph_serve, running  # noqa: E402
 
@@ -352,9 +358,21 @@ def _threads(url: str, query: str, clients: int, seconds: float, cached: bool) -
     return Rate(sum(counts) / seconds, "python threads", sum(errors))
 
 
+def _hammer(url: str, query: str, n: int, stop: EventType, times: Queue) -> None:
+    """One heavy client: `query` back to back (each text fresh) until `stop`; its times in ms."""
+    with httpx.Client(timeout=120) as client:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            times.put(ask(client, url, fresh(query, hash(("heavy", n, i)))).seconds * 1000)
+
+
 def slow_vs_cheap(url: str, heavy: str, cheap: str, requests: int) -> dict[str, object]:
     """p50/p95 of a cheap query alone, then while two clients send `heavy` back to back (each
-    text fresh, so the engine really runs it); the cheap one fresh too."""
+    text fresh, so the engine really runs it); the cheap one fresh too. The heavy clients are
+    processes of their own, so the cheap client's times are the server's, not this process's
+    lock held by threads reading heavy answers."""
+    context = multiprocessing.get_context("spawn")
     with httpx.Client(timeout=60) as client:
 
         def cheap_samples(tag: str) -> list[float]:
@@ -368,25 +386,21 @@ def slow_vs_cheap(url: str, heavy: str, cheap: str, requests: int) -> dict[str, 
 
         cheap_samples("warm")
         alone = cheap_samples("alone")
-        stop = threading.Event()
-        heavy_ms: list[float] = []
-
-        def hammer(n: int) -> None:
-            with httpx.Client(timeout=120) as c:
-                i = 0
-                while not stop.is_set():
-                    i += 1
-                    timed = ask(c, url, fresh(heavy, hash(("heavy", n, i))))
-                    heavy_ms.append(timed.seconds * 1000)
-
-        hammers = [threading.Thread(target=hammer, args=(n,)) for n in range(2)]
-        for t in hammers:
-            t.start()
-        time.sleep(0.5)
+        stop, times = context.Event(), context.Queue()
+        hammers = [
+            context.Process(target=_hammer, args=(url, heavy, n, stop, times)) for n in range(2)
+        ]
+        for process in hammers:
+            process.start()
+        while times.qsize() < 4:  # both clients started and answered
+            time.sleep(0.05)
         loaded = cheap_samples("loaded")
         stop.set()
-        for t in hammers:
-            t.join()
+        for process in hammers:
+            process.join()
+    heavy_ms = []
+    while not times.empty():
+        heavy_ms.append(times.get())
     return {
         "cheap alone": summary(alone),
         "cheap beside two heavy clients": summary(loaded),
@@ -507,11 +521,11 @@ def heaviest(figures: dict[str, dict], aggregates: list[str]) -> str:
     return max(timed, key=lambda k: figures[k]["plangraph"]["median_ms"])
 
 
-def first_plan(url: str) -> str:
-    """A plan IRI in the data, for the one-row lookup."""
-    query = PROLOGUE + "SELECT ?p { ?p a pg:Plan ; dcterms:title ?t } ORDER BY ?p LIMIT 1"
+def select_rows(url: str, query: str) -> list[list[str | None]]:
+    """A SELECT's rows (the terms' values) from the endpoint at url."""
     doc = httpx.post(url, data={"query": query}, headers=ACCEPT, timeout=60).json()
-    return doc["results"]["bindings"][0]["p"]["value"]
+    names = doc["head"]["vars"]
+    return [[b.get(n, {}).get("value") for n in names] for b in doc["results"]["bindings"]]
 
 
 def main() -> None:
@@ -532,20 +546,22 @@ def main() -> None:
     args = parser.parse_args()
     art = prepare(args.plans, args.seed, args.rebuild)
     print(f"{args.plans} plans, {art.quads:,} quads ({art.folder.relative_to(ROOT)})", flush=True)
-    queries = {
-        q.stem: PROLOGUE + q.read_text(encoding="utf-8")
-        for q in sorted((ROOT / "queries").glob("*.rq"))
-        if not args.only or args.only in q.stem
-    }
-    queries["large-answer (10,000 rows)"] = PROLOGUE + "SELECT * { ?s ?p ?o } LIMIT 10000"
-    aggregates = [k for k, q in queries.items() if is_aggregate(q)]
     with ExitStack() as stack:
         started = time.perf_counter()
         ours = stack.enter_context(plangraph_serve(art.store))
         theirs = stack.enter_context(oxigraph_serve(art.oxigraph, timeout_s=60))
         servers = {"plangraph": ours.sparql, "oxigraph": theirs.sparql}
         print(f"servers up in {time.perf_counter() - started:.0f} s", flush=True)
-        lookup = PROLOGUE + f"SELECT ?t {{ <{first_plan(ours.sparql)}> dcterms:title ?t }}"
+        select = partial(select_rows, ours.sparql)
+        queries = {
+            q.name: PROLOGUE + q.text
+            for q in cookbook_queries(select)
+            if not args.only or args.only in q.name
+        }
+        queries["large-answer (10,000 rows)"] = PROLOGUE + "SELECT * { ?s ?p ?o } LIMIT 10000"
+        aggregates = [k for k, q in queries.items() if is_aggregate(q)]
+        plan = corpus_scope(select)["plan"]
+        lookup = PROLOGUE + f"SELECT ?t {{ <{plan}> dcterms:title ?t }}"
         cheap = {"ASK {}": "ASK {}", "one-row lookup": lookup}
         print("\nthe cookbook, interleaved (median ms per server):", flush=True)
         figures = run_queries(servers, queries, args.runs)

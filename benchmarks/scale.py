@@ -4,9 +4,10 @@ For each size: a synthetic corpus (`plangraph synth`, cached under var/bench/ by
 then, as separate processes on that corpus: parse throughput (documents → plan model with
 owners, on all cores), the whole build (documents → store, plans/s and peak memory), the
 store's size on disk and the time to open it and answer a first query, `plangraph validate`,
-and the latency (p50/p95) of every cookbook query (queries/*.rq, their defaults as written)
-on the embedded store. Prints a table, writes benchmarks/results/scale.json and the plot
-benchmarks/scale.png (ingest time and query p95 against corpus size).
+and the latency (p50/p95) of every cookbook query on the embedded store (queries/*.rq, with a
+plan and a region of the corpus where the store lacks the defaults: benchmarks/cookbook_scope.py).
+Prints a table, writes benchmarks/results/scale.json and the plot benchmarks/scale.png (ingest
+time and query p95 against corpus size).
 
 Run: ./dev bench scale --sizes 4,300,3000
 """
@@ -125,12 +126,13 @@ def query_latencies(store_dir: Path, runs: int) -> list[dict]:
     """Every cookbook query on the embedded store, in process: p50/p95 over the runs after a
     warm-up, fewer runs for a slow query (QUERY_BUDGET_S per query)."""
     sys.path.insert(0, str(ROOT))
+    from benchmarks.cookbook_scope import cookbook_queries
     from queryapi.store import open_store, run_query
 
     store = open_store(store_dir)
     out = []
-    for path in sorted((ROOT / "queries").glob("*.rq")):
-        sparql = path.read_text(encoding="utf-8")
+    for query in cookbook_queries(lambda text: run_query(store, text).rows):
+        sparql = query.text
         t0 = time.perf_counter()
         rows = len(run_query(store, sparql).rows)
         first = time.perf_counter() - t0
@@ -142,7 +144,8 @@ def query_latencies(store_dir: Path, runs: int) -> list[dict]:
             samples.append(time.perf_counter() - t0)
         out.append(
             {
-                "query": path.stem,
+                "query": query.name,
+                "bound": query.bound,
                 "rows": rows,
                 "runs": n,
                 "first_ms": first * 1000,
