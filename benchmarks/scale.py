@@ -62,6 +62,7 @@ def timed_command(args: list[str], env: dict[str, str] | None = None) -> dict:
         "code": proc.returncode,
         "peak_mb": usage.ru_maxrss / 1024,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "read_mb": usage.ru_inblock * 512 / 1e6,  # from disk, not the page cache
         "stdout": chunks["out"].decode(errors="replace"),
         "stderr": chunks["err"].decode(errors="replace"),
     }

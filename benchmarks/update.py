@@ -5,8 +5,9 @@ into var/bench/update-N-sS/store (or the given --store), with `plangraph serve` 
 querying it throughout (a cheap ASK that tells the plan's versions apart, and a count over every
 plan's graph): `plangraph build --update` with a changed copy of one document (its figures
 edited, so its sha256 differs), `--remove` of it, `--update` to put it back. For each: the wall
-time of the command, its steps, the time until the server answers with the new content, and
-the clients' requests, non-200 answers and latencies during it. Also what a copy-on-write by
+time of the command, its CPU, what it read from disk (not from the page cache), its steps, the
+time until the server answers with the new content, and the clients' requests, non-200 answers
+and latencies during it. Also what a copy-on-write by
 plain copying of the generation would cost (its size, the time to copy it), against the hard
 links the update makes. Prints a table, writes benchmarks/results/update.json.
 
@@ -214,6 +215,7 @@ def measure(store: Path, corpus_file: Path, document: Path) -> dict:
                         "change": name,
                         "seconds": round(end - start, 2),
                         "cpu_seconds": round(done["cpu_seconds"], 2),
+                        "read_mb": round(done["read_mb"], 1),
                         "steps": step_times(done["stdout"]),
                         "visible_after_s": round(seen - start, 2) if seen else None,
                         "during": clients.window(start, end),
@@ -232,7 +234,8 @@ def table(result: dict) -> str:
         f"store: {result['plans']} plans, generation {result['copy']['generation_mb']} MB "
         f"(a plain copy of it: {result['copy']['plain_copy_s'] or 'not timed'} s; "
         "the update hard-links it)",
-        f"{'change':<8} {'wall s':>7} {'cpu s':>6} {'visible s':>9} {'requests':>8} {'non-200':>7} "
+        f"{'change':<8} {'wall s':>7} {'cpu s':>6} {'read MB':>7} {'visible s':>9} {'requests':>8} "
+        f"{'non-200':>7} "
         f"{'p50 ms':>7} {'max ms':>7}  steps",
     ]
     for r in result["rounds"]:
@@ -240,7 +243,7 @@ def table(result: dict) -> str:
         steps = " ".join(f"{k} {v:.2f}" for k, v in r["steps"].items())
         lines.append(
             f"{r['change']:<8} {r['seconds']:>7.2f} {r['cpu_seconds']:>6.2f} "
-            f"{r['visible_after_s'] or float('nan'):>9.2f} "
+            f"{r.get('read_mb', float('nan')):>7.1f} {r['visible_after_s'] or float('nan'):>9.2f} "
             f"{d['requests']:>8} {d['non_200']:>7} {d['p50_ms'] or 0:>7.1f} "
             f"{d['max_ms'] or 0:>7.1f}  {steps}"
         )

