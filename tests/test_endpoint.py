@@ -269,12 +269,13 @@ def test_a_repeated_request_gets_its_answer_again_and_only_the_same_request_does
     assert first.status_code == 200 and b"/item>" in first.content
     assert (again.content, again.headers) == (first.content, first.headers)
     elsewhere = ask(host="plans.example")
-    assert b"<http://plans.example/sparql/item>" in elsewhere.content or (
-        b"<http://plans.example/item>" in elsewhere.content
-    ), elsewhere.content
+    assert b"<http://plans.example/item>" in elsewhere.content, elsewhere.content
     assert ask(accept="text/turtle").headers["content-type"].startswith("text/turtle")
     assert ask(query=relative + " LIMIT 0").content == b""
-    assert client.get("/sparql", params={"query": relative}, headers={"accept": "application/n-triples"}).content == first.content
+    by_get = client.get(
+        "/sparql", params={"query": relative}, headers={"accept": "application/n-triples"}
+    )
+    assert by_get.content == first.content
 
 
 # --- results are capped, and the answer says so ---------------------------------------------
