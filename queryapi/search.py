@@ -19,6 +19,7 @@ import html
 import math
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -242,9 +243,12 @@ def update_index(store: Store, path: Path, removed: list[str], added: list[str])
     return len(rows)
 
 
-def index_rows(path: Path, sql: str, args: list[str]) -> list[tuple]:
+def index_rows(
+    path: Path, sql: str, args: list[str], outer: str = "{}", outer_args: Sequence[object] = ()
+) -> list[tuple]:
     """The rows of `sql` (a SELECT … FROM items WHERE …) over the index as updates left it: the
-    build's rows but for the plans the delta dropped, and the delta's own rows."""
+    build's rows but for the plans the delta dropped, and the delta's own rows; `outer` is a
+    query over them as `({})` (an order and a page, a count), with its own `outer_args`."""
     delta = delta_path(path)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -253,7 +257,7 @@ def index_rows(path: Path, sql: str, args: list[str]) -> list[tuple]:
             changed = sql.replace("FROM items", "FROM delta.items")  # MATCH, bm25: unqualified
             sql = f"{sql} AND plan NOT IN (SELECT plan FROM delta.dropped) UNION ALL {changed}"
             args = args + args
-        return db.execute(sql, args).fetchall()
+        return db.execute(outer.format(sql), [*args, *outer_args]).fetchall()
     except sqlite3.OperationalError as err:
         raise SearchUnavailable(f"{path}: {err}; rebuild the store") from None
     finally:
@@ -322,19 +326,24 @@ def search(
         args.append(kind)
     rank = "bm25(items, 3.0, 1.0)" if long_terms else "0"
     sql = (
-        f"SELECT iri, kind, plan, plan_title, label, text, {rank} FROM items"
+        f"SELECT iri, kind, plan, plan_title, label, text, {rank} AS rank FROM items"
         f" WHERE {' AND '.join(where)}"
     )
-    rows = index_rows(path, sql, args)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
-    scored = [
-        (round(-bm25, 4) if long_terms else _score(label, text, terms), r)
-        for r in rows
-        for bm25, label, text in [(r[6], r[4] or "", r[5] or "")]
-    ]
-    scored.sort(key=lambda x: (-x[0], x[1][0]))
+    if long_terms:  # ranked and paged by SQLite: a common word has tens of thousands of hits
+        ranked = "SELECT * FROM ({}) ORDER BY round(rank, 4), iri LIMIT ? OFFSET ?"
+        page = index_rows(path, sql, args, ranked, (limit, offset))
+        total = index_rows(path, sql, args, "SELECT count(*) FROM ({})")[0][0]
+        scored = [(round(-r[6], 4), r) for r in page]
+    else:  # scored here by how often the short terms occur, the label counting thrice
+        rows = index_rows(path, sql, args)
+        ranked = sorted(
+            ((_score(r[4] or "", r[5] or "", terms), r) for r in rows),
+            key=lambda x: (-x[0], x[1][0]),
+        )
+        total, scored = len(ranked), ranked[offset : offset + limit]
     hits = [
         Hit(r[0], r[1], r[2], r[3], r[4] or None, _snippet(r[4] or "", r[5] or "", pattern), s)
-        for s, r in scored[offset : offset + limit]
+        for s, r in scored
     ]
-    return Found(len(scored), hits)
+    return Found(total, hits)

@@ -299,6 +299,19 @@ def test_search_matches_what_sparql_contains_finds(client, q):
         assert 0 < found["total"] < min(sparql_count(client, w) for w in q.split())
 
 
+@pytest.mark.parametrize("q", [MATERNAL, "妇女"])
+def test_search_pages_are_slices_of_one_ranking(client, q):
+    """Pages (ranked by the index for long terms, here for short ones) follow one another, and
+    a page past the end still says how many hits there are."""
+    whole = get(client, "/api/search", params={"q": q, "limit": 60})
+    pages = [
+        get(client, "/api/search", params={"q": q, "limit": 20, "offset": o}) for o in (0, 20, 40)
+    ]
+    assert [h["iri"] for p in pages for h in p["items"]] == [h["iri"] for h in whole["items"]]
+    beyond = get(client, "/api/search", params={"q": q, "offset": whole["total"] + 5})
+    assert beyond["items"] == [] and beyond["total"] == whole["total"] > 20
+
+
 def test_search_filters_by_plan_and_kind(client, slugs):
     slug = slugs["luzhai"]
     found = get(client, "/api/search", params={"q": MATERNAL, "plan": slug, "kind": "measure"})
