@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -130,6 +131,17 @@ def test_spans_slice_the_tsv_to_the_goal_text(built_store):
         assert r["file"] == "data/upstream/national-women-outline-2021-2030.tsv"
         assert text[int(r["start"]) : int(r["end"])] == r["text"]
         assert r["text"] in lines[int(r["line"]) - 1]
+
+
+def test_goal_wording_is_the_outlines_chinese_without_curators_notes(built_store):
+    """Regression: goal 4.8's wording carried the curator's English note (that its figure was
+    left out) into pg:text; the outline's wording has no Latin letters at all."""
+    found = rows(
+        built_store,
+        f"SELECT ?text WHERE {{ GRAPH <{OUTLINE_GRAPH}> {{ ?goal a pg:Goal ; pg:text ?text }} }}",
+    )
+    assert len(found) == 73
+    assert [r["text"] for r in found if re.search("[A-Za-z]", r["text"])] == []
 
 
 def test_validate_conforms_on_the_built_store(built_store):
