@@ -137,7 +137,11 @@ def main() -> None:
     store = open_store(store_dir)
     index = generation_dir(store_dir) / SEARCH_FILE
     quads = len(store)
-    scoped = cookbook_queries(lambda text: run_query(store, text).rows)
+
+    def select(text: str) -> list[list[str | None]]:
+        return run_query(store, text).rows
+
+    scoped = cookbook_queries(select)
 
     def sparql(text: str) -> Callable[[], int]:
         return lambda: len(
@@ -150,7 +154,7 @@ def main() -> None:
             jobs.append((query.name, "index", lambda: len(text_search(index, "母婴室"))))
         jobs.append((query.name, "sparql", sparql(query.text)))
     if args.rest:  # as the REST API runs them, with the plan bound
-        plan = corpus_scope(lambda text: run_query(store, text).rows)["plan"]
+        plan = corpus_scope(select)["plan"]
         for name, query in load_folder(ROOT / "queryapi/rest").items():
             names = {p.name for p in query.parameters}
             if names - {"plan"}:

@@ -7,8 +7,8 @@ kept under var/bench/ until the code that makes the data changes. Then it starts
 servers on loopback and measures:
 
 - every queries/*.rq (a plan and region of the corpus where it lacks the defaults:
-  benchmarks/cookbook_scope.py), interleaved across the servers so machine noise falls on all: median and
-  p95, and the ratios to plangraph. plangraph's answer cache is bypassed (each request carries a
+  benchmarks/cookbook_scope.py), interleaved across the servers so machine noise falls on all:
+  median and p95, and the ratios to plangraph. plangraph's answer cache is bypassed (each request carries a
   fresh trailing comment) except in the "cached" column, which repeats the same text;
 - cheap repeated queries (ASK and a one-row lookup) from concurrent clients (wrk when it is on
   PATH, else Python threads): requests/s, with and without plangraph's answer cache;

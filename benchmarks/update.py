@@ -7,9 +7,8 @@ plan's graph): `plangraph build --update` with a changed copy of one document (i
 edited, so its sha256 differs), `--remove` of it, `--update` to put it back. For each: the wall
 time of the command, its CPU, what it read from disk (not from the page cache), its steps, the
 time until the server answers with the new content, and the clients' requests, non-200 answers
-and latencies during it. Also what a copy-on-write by
-plain copying of the generation would cost (its size, the time to copy it), against the hard
-links the update makes. Prints a table, writes benchmarks/results/update.json.
+and latencies during it. Also what a copy-on-write by plain copying of the generation would cost
+(its size, the time to copy it), against the hard links the update makes. Prints a table, writes benchmarks/results/update.json.
 
 Run: ./dev bench update --plans 300   (or --store DIR --corpus FILE for a store built already)
 """
@@ -235,8 +234,7 @@ def table(result: dict) -> str:
         f"(a plain copy of it: {result['copy']['plain_copy_s'] or 'not timed'} s; "
         "the update hard-links it)",
         f"{'change':<8} {'wall s':>7} {'cpu s':>6} {'read MB':>7} {'visible s':>9} {'requests':>8} "
-        f"{'non-200':>7} "
-        f"{'p50 ms':>7} {'max ms':>7}  steps",
+        f"{'non-200':>7} {'p50 ms':>7} {'max ms':>7}  steps",
     ]
     for r in result["rounds"]:
         d = r["during"]
